@@ -1,0 +1,204 @@
+import {
+  ConfigError,
+  ConfigRangeError,
+  DuplicateNameError,
+  MissingSettingError,
+  UnknownProcessorError,
+  UnsupportedSettingError,
+} from './errors.js';
+import type { AnyProcessor } from './processor.js';
+import type { ShardflowConfigInput, StreamConfig } from './types.js';
+
+/** AWS's documented ranges for stream event source mappings (CreateEventSourceMapping API reference). */
+export const ESM_LIMITS = {
+  batchSize: { min: 1, max: 10_000 },
+  batchWindowSeconds: { min: 0, max: 300 },
+  parallelizationFactor: { min: 1, max: 10 },
+  maxRetries: { min: -1, max: 10_000 },
+  maxRecordAgeSeconds: { min: 60, max: 604_800 },
+  tumblingWindowSeconds: { min: 0, max: 900 },
+  filterPatterns: { max: 5 },
+  memorySize: { min: 128, max: 10_240 },
+  timeoutSeconds: { min: 1, max: 900 },
+} as const;
+
+const STARTING_POSITIONS = new Set(['TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP']);
+const ORDERINGS = new Set(['partitionKey', 'shard', 'none']);
+const UNMATCHED = new Set(['skip', 'quarantine', 'fail']);
+
+function checkInteger(path: string, value: unknown, min: number, max: number): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigRangeError(path, `must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  }
+}
+
+function checkStream(path: string, stream: StreamConfig): void {
+  if (stream === null || typeof stream !== 'object') throw new ConfigError(path, 'must be an object');
+  const source = stream.source;
+  if (!source || (source.type !== 'kinesis' && source.type !== 'dynamodb')) {
+    throw new ConfigError(`${path}.source.type`, `must be 'kinesis' or 'dynamodb'`);
+  }
+  if (source.type === 'kinesis' && (typeof source.stream !== 'string' || source.stream === '')) {
+    throw new MissingSettingError(`${path}.source.stream`, 'a Kinesis source needs a stream name');
+  }
+  if (source.type === 'dynamodb' && (typeof source.table !== 'string' || source.table === '')) {
+    throw new MissingSettingError(`${path}.source.table`, 'a DynamoDB source needs a table name');
+  }
+  if (source.type === 'kinesis') checkInteger(`${path}.source.shards`, source.shards, 1, 500);
+
+  if (stream.startingPosition === undefined) {
+    throw new MissingSettingError(
+      `${path}.startingPosition`,
+      'is required for stream sources (TRIM_HORIZON | LATEST | AT_TIMESTAMP)',
+    );
+  }
+  if (!STARTING_POSITIONS.has(stream.startingPosition)) {
+    throw new ConfigError(`${path}.startingPosition`, `must be TRIM_HORIZON, LATEST or AT_TIMESTAMP`);
+  }
+  if (stream.startingPosition === 'AT_TIMESTAMP') {
+    if (source.type === 'dynamodb') {
+      throw new UnsupportedSettingError(`${path}.startingPosition`, 'AT_TIMESTAMP is supported for Kinesis only');
+    }
+    if (stream.startingPositionTimestamp === undefined) {
+      throw new MissingSettingError(`${path}.startingPositionTimestamp`, 'is required with AT_TIMESTAMP');
+    }
+  }
+
+  checkInteger(`${path}.batchSize`, stream.batchSize, ESM_LIMITS.batchSize.min, ESM_LIMITS.batchSize.max);
+  checkInteger(
+    `${path}.batchWindowSeconds`,
+    stream.batchWindowSeconds,
+    ESM_LIMITS.batchWindowSeconds.min,
+    ESM_LIMITS.batchWindowSeconds.max,
+  );
+  checkInteger(
+    `${path}.parallelizationFactor`,
+    stream.parallelizationFactor,
+    ESM_LIMITS.parallelizationFactor.min,
+    ESM_LIMITS.parallelizationFactor.max,
+  );
+  checkInteger(`${path}.maxRetries`, stream.maxRetries, ESM_LIMITS.maxRetries.min, ESM_LIMITS.maxRetries.max);
+  if (stream.maxRecordAgeSeconds !== undefined && stream.maxRecordAgeSeconds !== -1) {
+    checkInteger(
+      `${path}.maxRecordAgeSeconds`,
+      stream.maxRecordAgeSeconds,
+      ESM_LIMITS.maxRecordAgeSeconds.min,
+      ESM_LIMITS.maxRecordAgeSeconds.max,
+    );
+  }
+  checkInteger(
+    `${path}.tumblingWindowSeconds`,
+    stream.tumblingWindowSeconds,
+    ESM_LIMITS.tumblingWindowSeconds.min,
+    ESM_LIMITS.tumblingWindowSeconds.max,
+  );
+  if (stream.filterPatterns !== undefined && stream.filterPatterns.length > ESM_LIMITS.filterPatterns.max) {
+    throw new ConfigRangeError(`${path}.filterPatterns`, `at most ${ESM_LIMITS.filterPatterns.max} patterns`);
+  }
+  checkInteger(`${path}.memorySize`, stream.memorySize, ESM_LIMITS.memorySize.min, ESM_LIMITS.memorySize.max);
+  checkInteger(
+    `${path}.timeoutSeconds`,
+    stream.timeoutSeconds,
+    ESM_LIMITS.timeoutSeconds.min,
+    ESM_LIMITS.timeoutSeconds.max,
+  );
+  checkInteger(`${path}.concurrency`, stream.concurrency, 1, 1000);
+  checkInteger(`${path}.deadlineMarginMs`, stream.deadlineMarginMs, 0, 900_000);
+  checkInteger(`${path}.maxRecordBytes`, stream.maxRecordBytes, 1, 10 * 1024 * 1024);
+  if (stream.ordering !== undefined && !ORDERINGS.has(stream.ordering)) {
+    throw new ConfigError(`${path}.ordering`, `must be 'partitionKey', 'shard' or 'none'`);
+  }
+  if (stream.unmatched !== undefined && !UNMATCHED.has(stream.unmatched)) {
+    throw new ConfigError(`${path}.unmatched`, `must be 'skip', 'quarantine' or 'fail'`);
+  }
+  if (!Array.isArray(stream.routes) || stream.routes.length === 0) {
+    throw new MissingSettingError(`${path}.routes`, 'needs at least one route');
+  }
+}
+
+function isProcessor(value: unknown): value is AnyProcessor {
+  return typeof value === 'object' && value !== null && (value as AnyProcessor).kind === 'shardflow.processor';
+}
+
+function register(byName: Map<string, AnyProcessor>, path: string, processor: AnyProcessor): void {
+  const existing = byName.get(processor.name);
+  if (existing !== undefined && existing !== processor) {
+    throw new DuplicateNameError(path, `two different processors are named '${processor.name}'`);
+  }
+  byName.set(processor.name, processor);
+}
+
+/**
+ * Validates a config against AWS's ranges and shardflow's own rules, and resolves every route's
+ * processor. Throws a named {@link ConfigError} subclass whose `path` points at the offending setting.
+ *
+ * @example
+ * ```ts
+ * const byName = validateConfig(input); // throws ConfigRangeError('streams.orders.batchSize', …)
+ * ```
+ */
+export function validateConfig(input: ShardflowConfigInput): Map<string, AnyProcessor> {
+  if (input === null || typeof input !== 'object') throw new ConfigError('config', 'must be an object');
+  if (typeof input.service !== 'string' || !/^[A-Za-z][A-Za-z0-9-]{0,39}$/.test(input.service)) {
+    throw new ConfigError('service', 'must be a name of letters, digits and dashes starting with a letter (≤ 40)');
+  }
+  const byName = new Map<string, AnyProcessor>();
+  for (const [i, processor] of (input.processors ?? []).entries()) {
+    if (!isProcessor(processor)) throw new ConfigError(`processors[${i}]`, 'is not made by defineProcessor()');
+    register(byName, `processors[${i}]`, processor);
+  }
+  if (input.streams === null || typeof input.streams !== 'object' || Object.keys(input.streams).length === 0) {
+    throw new MissingSettingError('streams', 'needs at least one stream');
+  }
+  const sources = new Map<string, string>();
+  for (const [name, stream] of Object.entries(input.streams)) {
+    const path = `streams.${name}`;
+    if (!/^[A-Za-z][A-Za-z0-9-]{0,39}$/.test(name)) {
+      throw new ConfigError(path, 'stream names are letters, digits and dashes, starting with a letter');
+    }
+    checkStream(path, stream);
+    const sourceId =
+      stream.source.type === 'kinesis' ? `kinesis:${stream.source.stream}` : `dynamodb:${stream.source.table}`;
+    const previous = sources.get(sourceId);
+    if (previous !== undefined) {
+      throw new DuplicateNameError(`${path}.source`, `same source as streams.${previous}`);
+    }
+    sources.set(sourceId, name);
+    for (const [i, route] of stream.routes.entries()) {
+      const routePath = `${path}.routes[${i}].processor`;
+      if (isProcessor(route.processor)) {
+        register(byName, routePath, route.processor);
+        continue;
+      }
+      if (typeof route.processor !== 'string') {
+        throw new ConfigError(routePath, 'must be a processor or the name of one');
+      }
+    }
+  }
+  for (const [name, stream] of Object.entries(input.streams)) {
+    for (const [i, route] of stream.routes.entries()) {
+      const routePath = `streams.${name}.routes[${i}].processor`;
+      const processor = typeof route.processor === 'string' ? byName.get(route.processor) : route.processor;
+      if (processor === undefined) {
+        throw new UnknownProcessorError(
+          routePath,
+          `no processor named '${String(route.processor)}' (known: ${[...byName.keys()].join(', ') || 'none'})`,
+        );
+      }
+      if (processor.window !== undefined && !(stream.tumblingWindowSeconds && stream.tumblingWindowSeconds > 0)) {
+        throw new UnsupportedSettingError(
+          routePath,
+          `processor '${processor.name}' aggregates a window: set streams.${name}.tumblingWindowSeconds`,
+        );
+      }
+      if (processor.idempotency && stream.idempotency === undefined) {
+        throw new MissingSettingError(
+          `streams.${name}.idempotency`,
+          `processor '${processor.name}' is idempotent: name the idempotency table`,
+        );
+      }
+    }
+  }
+  return byName;
+}

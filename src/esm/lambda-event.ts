@@ -1,0 +1,98 @@
+import type { DynamoDBRecord, KinesisStreamRecord, AttributeValue as LambdaAttributeValue } from 'aws-lambda';
+
+/** A marshalled attribute value, from `@aws-sdk/util-dynamodb` or from the Streams API. */
+type AttributeValue = LambdaAttributeValue | object;
+
+/** What is needed to build one Kinesis record of a Lambda event. */
+export interface KinesisRecordInput {
+  readonly streamArn: string;
+  readonly region: string;
+  readonly shardId: string;
+  readonly sequenceNumber: string;
+  readonly partitionKey: string;
+  readonly data: Uint8Array;
+  /** Epoch milliseconds (the API's `ApproximateArrivalTimestamp`). */
+  readonly approximateArrivalMs: number;
+  readonly invokeIdentityArn?: string;
+}
+
+/**
+ * One record of a Kinesis Lambda event, in exactly the shape Lambda sends: base64 `data`, float-second
+ * `approximateArrivalTimestamp`, `eventID` = `shardId:sequenceNumber`.
+ *
+ * @example
+ * ```ts
+ * kinesisLambdaRecord({ streamArn, region: 'us-east-1', shardId: 'shardId-000000000000', sequenceNumber: '4959…',
+ *   partitionKey: 'user-1', data: Buffer.from('{}'), approximateArrivalMs: Date.now() });
+ * ```
+ */
+export function kinesisLambdaRecord(input: KinesisRecordInput): KinesisStreamRecord {
+  return {
+    kinesis: {
+      kinesisSchemaVersion: '1.0',
+      partitionKey: input.partitionKey,
+      sequenceNumber: input.sequenceNumber,
+      data: Buffer.from(input.data).toString('base64'),
+      approximateArrivalTimestamp: input.approximateArrivalMs / 1000,
+    },
+    eventSource: 'aws:kinesis',
+    eventVersion: '1.0',
+    eventID: `${input.shardId}:${input.sequenceNumber}`,
+    eventName: 'aws:kinesis:record',
+    invokeIdentityArn: input.invokeIdentityArn ?? 'arn:aws:iam::000000000000:role/shardflow-local',
+    awsRegion: input.region,
+    eventSourceARN: input.streamArn,
+  };
+}
+
+/** What is needed to build one DynamoDB Streams record of a Lambda event. */
+export interface DynamoDBRecordInput {
+  readonly streamArn: string;
+  readonly region: string;
+  readonly eventID: string;
+  readonly eventName: 'INSERT' | 'MODIFY' | 'REMOVE';
+  readonly sequenceNumber: string;
+  readonly keys: Record<string, AttributeValue>;
+  readonly newImage?: Record<string, AttributeValue>;
+  readonly oldImage?: Record<string, AttributeValue>;
+  readonly sizeBytes: number;
+  readonly streamViewType: 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES' | 'KEYS_ONLY';
+  /** Epoch milliseconds; Lambda sends whole epoch seconds. */
+  readonly approximateCreationMs: number;
+  /** Set for TTL deletes: `{ type: 'Service', principalId: 'dynamodb.amazonaws.com' }`. */
+  readonly userIdentity?: { type: string; principalId: string };
+}
+
+/**
+ * One record of a DynamoDB Streams Lambda event, in exactly the shape Lambda sends (`eventVersion`
+ * "1.1", epoch-second `ApproximateCreationDateTime`, marshalled images).
+ *
+ * @example
+ * ```ts
+ * dynamodbLambdaRecord({ streamArn, region: 'us-east-1', eventID: 'c4ca4238…', eventName: 'INSERT',
+ *   sequenceNumber: '111100000000000000000001', keys: { orderId: { S: 'o-1' } }, sizeBytes: 26,
+ *   streamViewType: 'NEW_AND_OLD_IMAGES', approximateCreationMs: Date.now() });
+ * ```
+ */
+export function dynamodbLambdaRecord(input: DynamoDBRecordInput): DynamoDBRecord {
+  const dynamodb: NonNullable<DynamoDBRecord['dynamodb']> = {
+    ApproximateCreationDateTime: Math.floor(input.approximateCreationMs / 1000),
+    Keys: input.keys as Record<string, LambdaAttributeValue>,
+    SequenceNumber: input.sequenceNumber,
+    SizeBytes: input.sizeBytes,
+    StreamViewType: input.streamViewType,
+  };
+  if (input.newImage !== undefined) dynamodb.NewImage = input.newImage as Record<string, LambdaAttributeValue>;
+  if (input.oldImage !== undefined) dynamodb.OldImage = input.oldImage as Record<string, LambdaAttributeValue>;
+  const record: DynamoDBRecord = {
+    eventID: input.eventID,
+    eventName: input.eventName,
+    eventVersion: '1.1',
+    eventSource: 'aws:dynamodb',
+    awsRegion: input.region,
+    dynamodb,
+    eventSourceARN: input.streamArn,
+  };
+  if (input.userIdentity !== undefined) record.userIdentity = input.userIdentity;
+  return record;
+}

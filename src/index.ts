@@ -1,0 +1,78 @@
+/**
+ * shardflow — typed, stream-correct processing of Kinesis and DynamoDB Streams records in AWS Lambda.
+ *
+ * @example
+ * ```ts
+ * import { createHandler, defineConfig, defineProcessor, PermanentError } from 'shardflow';
+ * ```
+ * @packageDocumentation
+ */
+export { defineConfig } from './config/define-config.js';
+export {
+  ConfigRangeError,
+  DuplicateNameError,
+  MissingSettingError,
+  UnsupportedSettingError,
+} from './config/errors.js';
+export type {
+  AnyProcessor,
+  IdempotencyOptions,
+  Processor,
+  ProcessorContext,
+  ProcessorSpec,
+  WindowContext,
+  WindowOptions,
+} from './config/processor.js';
+export { defineProcessor } from './config/processor.js';
+export type {
+  DynamoDBSourceConfig,
+  EngineSettings,
+  EventSourceMappingSettings,
+  KinesisSourceConfig,
+  OnFailureDestinationConfig,
+  OrderingMode,
+  RouteConfig,
+  ShardflowConfig,
+  ShardflowConfigInput,
+  StartingPosition,
+  StreamConfig,
+  UnmatchedPolicy,
+} from './config/types.js';
+export { ESM_LIMITS, validateConfig } from './config/validate-config.js';
+export {
+  ConfigError,
+  PermanentError,
+  ShardflowError,
+  TransientError,
+  UnattributableFailureError,
+  UnknownProcessorError,
+  UnsupportedEventError,
+} from './errors.js';
+export { createHandler, type HandlerOptions, type StreamHandler } from './handler.js';
+export { toPowertoolsRecordHandler } from './integrations/powertools.js';
+export { createLogger, type Logger } from './observability/logger.js';
+export type { BatchResult, InvocationContext, RecordOutcome, StreamBatchResponse } from './processing/batch-engine.js';
+export { BatchEngine } from './processing/batch-engine.js';
+export { type BatchItemFailure, checkpointFailures } from './processing/checkpoint.js';
+export {
+  DeadlineReachedError,
+  IdempotencyInProgressError,
+  NonErrorThrownError,
+  SchemaValidationError,
+  UnmatchedRecordError,
+  UnroutableRecordError,
+  WindowCloseError,
+} from './processing/errors.js';
+export { Fate, type FateCounts } from './processing/fates.js';
+export * from './processing/idempotency/index.js';
+export * from './processing/quarantine/index.js';
+export * from './records/index.js';
+export type {
+  DecodedEntry,
+  DynamoDBRecord,
+  KinesisRecord,
+  PayloadFormat,
+  StreamRecord,
+  UndecodableRecord,
+} from './records/stream-record.js';
+export type { EventPattern, RouteMatch } from './routing/index.js';

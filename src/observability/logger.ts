@@ -1,0 +1,110 @@
+import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
+import { ConfigError } from '../errors.js';
+import type { StreamRecord, UndecodableRecord } from '../records/stream-record.js';
+
+export type { Logger } from 'pino';
+
+/** Options for {@link createLogger}. */
+export interface CreateLoggerOptions {
+  /**
+   * Minimum level (`trace`, `debug`, `info`, `warn`, `error`, `fatal`, `silent`; case-insensitive).
+   * Default: `LOG_LEVEL`, else Lambda's `AWS_LAMBDA_LOG_LEVEL` (advanced logging controls), else `info`.
+   */
+  readonly level?: string | undefined;
+  /**
+   * Paths whose values are replaced by `"[REDACTED]"` in every line, in pino's redaction syntax:
+   * `email`, `card.number`, `*.password`, `headers["x-api-key"]`.
+   */
+  readonly redact?: readonly string[] | undefined;
+  /** Where lines go. Default: standard output (what Lambda ships to CloudWatch Logs). */
+  readonly destination?: DestinationStream | undefined;
+  /** Fields on every line (e.g. `{ service: 'shop-analytics' }`). Default none: no `pid`/`hostname`, which mean nothing in Lambda. */
+  readonly base?: object | undefined;
+}
+
+/** The value redacted fields are replaced with. */
+export const REDACTED = '[REDACTED]';
+
+const LEVELS = new Set(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
+
+function resolveLevel(explicit: string | undefined): string {
+  const [source, value] =
+    explicit !== undefined
+      ? ['logging.level', explicit]
+      : process.env.LOG_LEVEL
+        ? ['LOG_LEVEL', process.env.LOG_LEVEL]
+        : process.env.AWS_LAMBDA_LOG_LEVEL
+          ? ['AWS_LAMBDA_LOG_LEVEL', process.env.AWS_LAMBDA_LOG_LEVEL]
+          : ['default', 'info'];
+  const level = value.trim().toLowerCase();
+  if (!LEVELS.has(level)) throw new ConfigError(source, `unknown log level ${JSON.stringify(value)}`);
+  return level;
+}
+
+/**
+ * Creates shardflow's structured JSON logger (pino): one JSON object per line with `level` as a label
+ * (`"info"`), an ISO-8601 `time`, `msg`, and configured paths redacted as `"[REDACTED]"`. The engine
+ * derives a child logger per invocation (`awsRequestId`) and per record ({@link recordBindings}).
+ *
+ * @throws ConfigError when the level is unknown or a redaction path is invalid.
+ *
+ * @example
+ * ```ts
+ * const logger = createLogger({ level: 'debug', redact: ['email', 'card.number'] });
+ * logger.info({ email: 'ada@example.com' }, 'customer updated'); // {"level":"info",…,"email":"[REDACTED]",…}
+ * ```
+ */
+export function createLogger(options: CreateLoggerOptions = {}): Logger {
+  const config: LoggerOptions = {
+    level: resolveLevel(options.level),
+    base: options.base ?? null,
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+  };
+  if (options.redact !== undefined && options.redact.length > 0) {
+    config.redact = { paths: [...options.redact], censor: REDACTED };
+  }
+  try {
+    return options.destination === undefined ? pino(config) : pino(config, options.destination);
+  } catch (error) {
+    throw new ConfigError('logging.redact', error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Correlation fields of one record, carried by every record-level log line. */
+export type RecordBindings = {
+  readonly shardId: string | undefined;
+  readonly sequenceNumber: string | undefined;
+  /** Only present for a user record of a KPL aggregate. */
+  readonly subSequenceNumber?: number;
+  readonly partitionKey: string | undefined;
+  readonly eventID: string;
+};
+
+/**
+ * The bindings that tie a log line to its record: shard, sequence number (and KPL sub-sequence number),
+ * partition key and eventID. Works for undecodable records too (their fields may be `undefined`).
+ *
+ * @example
+ * ```ts
+ * const recordLogger = logger.child(recordBindings(record));
+ * recordLogger.warn('schema violation'); // {…,"shardId":"shardId-000000000000","sequenceNumber":"4959…",…}
+ * ```
+ */
+export function recordBindings(record: StreamRecord | UndecodableRecord): RecordBindings {
+  const subSequenceNumber = 'subSequenceNumber' in record ? record.subSequenceNumber : undefined;
+  return subSequenceNumber === undefined
+    ? {
+        shardId: record.shardId,
+        sequenceNumber: record.sequenceNumber,
+        partitionKey: record.partitionKey,
+        eventID: record.eventID,
+      }
+    : {
+        shardId: record.shardId,
+        sequenceNumber: record.sequenceNumber,
+        subSequenceNumber,
+        partitionKey: record.partitionKey,
+        eventID: record.eventID,
+      };
+}

@@ -1,0 +1,23 @@
+/**
+ * Idempotency for stream records: the {@link IdempotencyStore} port the batch engine claims keys
+ * through, an in-memory store (tests, local demo), a batched DynamoDB store, and key helpers.
+ *
+ * @example
+ * ```ts
+ * import { DynamoDBIdempotencyStore, namespacedKey, recordIdentityKey } from './processing/idempotency/index.js';
+ * const store = new DynamoDBIdempotencyStore({ client, tableName: 'shardflow-idempotency' });
+ * const claims = await store.begin([namespacedKey('order-facts', recordIdentityKey(record))], 60_000);
+ * ```
+ */
+export {
+  DEFAULT_IDEMPOTENCY_TTL_SECONDS,
+  DynamoDBLimits,
+  IdempotencyAttribute,
+  IdempotencyStatus,
+} from './constants.js';
+export { DynamoDBIdempotencyStore, type DynamoDBIdempotencyStoreOptions } from './dynamodb-store.js';
+export { type EnsureIdempotencyTableOptions, ensureIdempotencyTable } from './ensure-idempotency-table.js';
+export { IdempotencyStoreError, IdempotencyTableError, InvalidIdempotencyKeyError } from './errors.js';
+export { namespacedKey, recordIdentityKey } from './idempotency-key.js';
+export type { ClaimState, IdempotencyStore } from './idempotency-store.js';
+export { InMemoryIdempotencyStore, type InMemoryIdempotencyStoreOptions } from './in-memory-store.js';

@@ -1,0 +1,35 @@
+/**
+ * Stream name of a Kinesis stream ARN (`arn:aws:kinesis:<region>:<account>:stream/<name>`), also when
+ * the ARN names an enhanced fan-out consumer (`…:stream/<name>/consumer/<consumer>:<ts>`).
+ * `undefined` when the ARN is not a Kinesis stream ARN.
+ *
+ * @example
+ * ```ts
+ * streamNameFromArn('arn:aws:kinesis:us-east-1:123456789012:stream/clicks'); // 'clicks'
+ * ```
+ */
+export function streamNameFromArn(arn: string): string | undefined {
+  return resourceName(arn, ':stream/');
+}
+
+/**
+ * Table name of a DynamoDB stream (or table) ARN (`arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>`).
+ * `undefined` when the ARN is not a DynamoDB table ARN.
+ *
+ * @example
+ * ```ts
+ * tableNameFromArn('arn:aws:dynamodb:us-east-1:123456789012:table/orders/stream/2024-01-01T00:00:00.000'); // 'orders'
+ * ```
+ */
+export function tableNameFromArn(arn: string): string | undefined {
+  return resourceName(arn, ':table/');
+}
+
+function resourceName(arn: string, marker: string): string | undefined {
+  const start = arn.indexOf(marker);
+  if (start === -1) return undefined;
+  const from = start + marker.length;
+  const end = arn.indexOf('/', from);
+  const name = end === -1 ? arn.slice(from) : arn.slice(from, end);
+  return name.length > 0 ? name : undefined;
+}

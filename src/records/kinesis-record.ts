@@ -1,0 +1,239 @@
+import type { KinesisStreamRecord } from 'aws-lambda';
+import { decodeBase64Strict, decodedBase64Length } from './base64.js';
+import { asObject, type DecodeContext, stringField, undecodable } from './decode-context.js';
+import {
+  InvalidBase64Error,
+  InvalidJsonError,
+  InvalidUtf8Error,
+  MalformedRecordError,
+  type RecordIdentity,
+  RecordTooLargeError,
+} from './errors.js';
+import { deaggregateKpl, isKplAggregate, type KplUserRecord } from './kpl.js';
+import type { DecodedEntry, KinesisRecord } from './stream-record.js';
+
+/**
+ * Fatal decoder: throws on invalid UTF-8 instead of inserting U+FFFD. Shared (decoding is synchronous).
+ * On 840-byte ASCII JSON it costs ~240 ns vs ~200 ns for `buffer.toString()`, which does not validate.
+ */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Marks a memo slot that has not been computed yet (`undefined` is a valid JSON-less state). */
+const NOT_YET = Symbol('not yet');
+
+/**
+ * A decoded Kinesis record (or one KPL user record). `text()` and `json()` decode lazily, at most once,
+ * and remember a failure as well as a value. Memo slots are `#private`, so they do not show up in logs.
+ *
+ * @example
+ * ```ts
+ * const [entry] = decodeEvent(event).entries;
+ * if (entry?.ok && entry.record.source === 'kinesis') entry.record.json();
+ * ```
+ */
+export class DecodedKinesisRecord implements KinesisRecord {
+  readonly source = 'kinesis' as const;
+  readonly eventName = 'aws:kinesis:record' as const;
+  readonly index: number;
+  readonly eventID: string;
+  readonly eventSourceARN: string;
+  readonly awsRegion: string;
+  readonly shardId: string;
+  readonly sequenceNumber: string;
+  readonly subSequenceNumber: number | undefined;
+  readonly partitionKey: string;
+  readonly explicitHashKey: string | undefined;
+  readonly streamName: string;
+  readonly approximateArrivalMs: number;
+  readonly sizeBytes: number;
+  readonly data: Buffer;
+  readonly raw: KinesisStreamRecord;
+  #text: string | typeof NOT_YET = NOT_YET;
+  #json: unknown = NOT_YET;
+  #failure: Error | undefined;
+
+  constructor(
+    raw: KinesisStreamRecord,
+    index: number,
+    shardId: string,
+    streamName: string,
+    partitionKey: string,
+    subSequenceNumber: number | undefined,
+    explicitHashKey: string | undefined,
+    data: Buffer,
+  ) {
+    this.index = index;
+    this.eventID = raw.eventID;
+    this.eventSourceARN = raw.eventSourceARN;
+    this.awsRegion = raw.awsRegion;
+    this.shardId = shardId;
+    this.sequenceNumber = raw.kinesis.sequenceNumber;
+    this.subSequenceNumber = subSequenceNumber;
+    this.partitionKey = partitionKey;
+    this.explicitHashKey = explicitHashKey;
+    this.streamName = streamName;
+    this.approximateArrivalMs = Math.round(raw.kinesis.approximateArrivalTimestamp * 1000);
+    this.sizeBytes = data.length;
+    this.data = data;
+    this.raw = raw;
+  }
+
+  /** `data` as UTF-8 text; throws {@link InvalidUtf8Error}. Decoded at most once. */
+  text(): string {
+    if (this.#text !== NOT_YET) return this.#text;
+    if (this.#failure instanceof InvalidUtf8Error) throw this.#failure;
+    try {
+      this.#text = utf8.decode(this.data);
+    } catch (error) {
+      this.#failure = new InvalidUtf8Error(this.identity(), this.data.length, error);
+      throw this.#failure;
+    }
+    return this.#text;
+  }
+
+  /** `data` parsed as JSON; throws {@link InvalidJsonError} (or {@link InvalidUtf8Error}). Parsed at most once. */
+  json(): unknown {
+    if (this.#json !== NOT_YET) return this.#json;
+    if (this.#failure !== undefined) throw this.#failure;
+    const text = this.text();
+    try {
+      this.#json = JSON.parse(text);
+    } catch (error) {
+      this.#failure = new InvalidJsonError(this.identity(), error);
+      throw this.#failure;
+    }
+    return this.#json;
+  }
+
+  private identity(): RecordIdentity {
+    return { eventID: this.eventID, sequenceNumber: this.sequenceNumber, subSequenceNumber: this.subSequenceNumber };
+  }
+}
+
+type ShapeProblem = readonly [field: string, problem: string];
+
+const NOT_AN_OBJECT: ShapeProblem = ['record', 'is not an object'];
+const NO_EVENT_SOURCE: ShapeProblem = ['eventSource', 'is missing'];
+const NO_PAYLOAD: ShapeProblem = ['kinesis', 'is missing'];
+const NO_SEQUENCE_NUMBER: ShapeProblem = ['kinesis.sequenceNumber', 'is missing or empty'];
+const NO_PARTITION_KEY: ShapeProblem = ['kinesis.partitionKey', 'is missing or empty'];
+const NO_DATA: ShapeProblem = ['kinesis.data', 'is missing or not a string'];
+const NO_ARRIVAL: ShapeProblem = ['kinesis.approximateArrivalTimestamp', 'is missing or not a number'];
+const NO_EVENT_ID: ShapeProblem = ['eventID', 'is missing or empty'];
+const BAD_EVENT_ID: ShapeProblem = ['eventID', 'is not "<shardId>:<sequenceNumber>"'];
+const NO_ARN: ShapeProblem = ['eventSourceARN', 'is missing or empty'];
+const BAD_ARN: ShapeProblem = ['eventSourceARN', 'is not a Kinesis stream ARN'];
+const NO_REGION: ShapeProblem = ['awsRegion', 'is missing or not a string'];
+
+/** The first documented field that is missing or mistyped (constants: no allocation on the happy path). */
+function shapeProblem(
+  record: Record<string, unknown> | undefined,
+  payload: Record<string, unknown> | undefined,
+  sequenceNumber: string | undefined,
+  partitionKey: string | undefined,
+  eventID: string | undefined,
+  shardId: string | undefined,
+  eventSourceARN: string | undefined,
+  streamName: string | undefined,
+): ShapeProblem | undefined {
+  if (record === undefined) return NOT_AN_OBJECT;
+  if (record.eventSource === undefined) return NO_EVENT_SOURCE;
+  if (payload === undefined) return NO_PAYLOAD;
+  if (sequenceNumber === undefined) return NO_SEQUENCE_NUMBER;
+  if (partitionKey === undefined) return NO_PARTITION_KEY;
+  if (typeof payload.data !== 'string') return NO_DATA;
+  const arrival = payload.approximateArrivalTimestamp;
+  if (typeof arrival !== 'number' || !Number.isFinite(arrival)) return NO_ARRIVAL;
+  if (eventID === undefined) return NO_EVENT_ID;
+  if (shardId === undefined) return BAD_EVENT_ID;
+  if (eventSourceARN === undefined) return NO_ARN;
+  if (streamName === undefined) return BAD_ARN;
+  if (typeof record.awsRegion !== 'string') return NO_REGION;
+  return undefined;
+}
+
+/**
+ * Decodes one Lambda Kinesis record into `out`: one entry, or one per user record of a KPL aggregate
+ * (sharing the parent `sequenceNumber`, with `subSequenceNumber` 0..n-1). A record that cannot be decoded
+ * becomes one `{ ok: false }` entry; this function never throws for bad record content.
+ *
+ * @example
+ * ```ts
+ * const out: DecodedEntry[] = [];
+ * decodeKinesisRecord(event.Records[0], 0, new DecodeContext(Number.POSITIVE_INFINITY, undefined), out);
+ * ```
+ */
+export function decodeKinesisRecord(raw: unknown, index: number, context: DecodeContext, out: DecodedEntry[]): void {
+  const record = asObject(raw);
+  const payload = asObject(record?.kinesis);
+  const eventID = stringField(record, 'eventID');
+  const eventSourceARN = stringField(record, 'eventSourceARN');
+  const sequenceNumber = stringField(payload, 'sequenceNumber');
+  const partitionKey = stringField(payload, 'partitionKey');
+  const separator = eventID === undefined ? -1 : eventID.lastIndexOf(':');
+  const shardId = separator > 0 ? eventID?.slice(0, separator) : undefined;
+  const streamName = eventSourceARN === undefined ? undefined : context.streamName(eventSourceARN);
+
+  const problem = shapeProblem(
+    record,
+    payload,
+    sequenceNumber,
+    partitionKey,
+    eventID,
+    shardId,
+    eventSourceARN,
+    streamName,
+  );
+  const error =
+    problem === undefined
+      ? pushDecoded(raw as KinesisStreamRecord, index, shardId as string, streamName as string, context, out)
+      : new MalformedRecordError({ eventID, sequenceNumber }, problem[0], problem[1]);
+  if (error !== undefined) {
+    out.push(undecodable('kinesis', index, raw, eventID, eventSourceARN, shardId, sequenceNumber, partitionKey, error));
+  }
+}
+
+/** Decodes a well-shaped record into `out`, or returns the decode error (nothing pushed). */
+function pushDecoded(
+  raw: KinesisStreamRecord,
+  index: number,
+  shardId: string,
+  streamName: string,
+  context: DecodeContext,
+  out: DecodedEntry[],
+): Error | undefined {
+  const { data: base64, sequenceNumber, partitionKey } = raw.kinesis;
+  const size = decodedBase64Length(base64);
+  if (size !== undefined && size > context.maxRecordBytes) {
+    return new RecordTooLargeError({ eventID: raw.eventID, sequenceNumber }, size, context.maxRecordBytes);
+  }
+  const data = decodeBase64Strict(base64);
+  if (data === undefined) return new InvalidBase64Error({ eventID: raw.eventID, sequenceNumber }, base64.length);
+
+  if (!isKplAggregate(data)) {
+    const record = new DecodedKinesisRecord(raw, index, shardId, streamName, partitionKey, undefined, undefined, data);
+    out.push({ ok: true, record });
+    return undefined;
+  }
+  let users: KplUserRecord[];
+  try {
+    users = deaggregateKpl(data, { eventID: raw.eventID, sequenceNumber });
+  } catch (error) {
+    return error as Error;
+  }
+  for (let i = 0; i < users.length; i++) {
+    const user = users[i] as KplUserRecord;
+    const record = new DecodedKinesisRecord(
+      raw,
+      index,
+      shardId,
+      streamName,
+      user.partitionKey,
+      i,
+      user.explicitHashKey,
+      user.data,
+    );
+    out.push({ ok: true, record });
+  }
+  return undefined;
+}

@@ -1,0 +1,99 @@
+import type { AttributeValue, KinesisStreamRecord, DynamoDBRecord as LambdaDynamoDBRecord } from 'aws-lambda';
+
+/** The two stream sources shardflow understands. */
+export type StreamSourceType = 'kinesis' | 'dynamodb';
+
+/** How a Kinesis record's data is turned into the value a processor's schema validates. */
+export type PayloadFormat = 'json' | 'text' | 'bytes';
+
+/** DynamoDB Streams event names. */
+export type DynamoDBEventName = 'INSERT' | 'MODIFY' | 'REMOVE';
+
+/** Fields every decoded record has, whatever its source. */
+interface StreamRecordBase {
+  /** Position of the Lambda record this came from in `event.Records` (KPL sub-records share it). */
+  readonly index: number;
+  readonly eventID: string;
+  readonly eventSourceARN: string;
+  readonly awsRegion: string;
+  /**
+   * Shard the record belongs to. Kinesis: taken from `eventID` (`shardId-…:seq`).
+   * DynamoDB: the Lambda event does not carry it per record; it is the event's top-level `shardId`
+   * (tumbling-window events) or `undefined` (one batch always holds one shard).
+   */
+  readonly shardId: string | undefined;
+  /** The sequence number reported as `itemIdentifier` when this record must be retried. */
+  readonly sequenceNumber: string;
+  /**
+   * Ordering key: Kinesis `partitionKey`; DynamoDB the item's primary key, canonically serialised
+   * (attribute names sorted) so that the same item always maps to the same string.
+   */
+  readonly partitionKey: string;
+  /** Approximate arrival (Kinesis) or creation (DynamoDB) time, epoch milliseconds. */
+  readonly approximateArrivalMs: number;
+  /** Size of the record's payload in bytes (Kinesis data bytes; DynamoDB `SizeBytes`). */
+  readonly sizeBytes: number;
+}
+
+/** A Kinesis record (or one user record of a KPL aggregate), decoded once. */
+export interface KinesisRecord extends StreamRecordBase {
+  readonly source: 'kinesis';
+  readonly eventName: 'aws:kinesis:record';
+  /** Stream name parsed from `eventSourceARN`. */
+  readonly streamName: string;
+  /** Index of the user record inside a KPL aggregate; `undefined` when the record is not aggregated. */
+  readonly subSequenceNumber: number | undefined;
+  /** Explicit hash key of a KPL user record, when set. */
+  readonly explicitHashKey: string | undefined;
+  /** The decoded bytes (base64 decoded exactly once). For KPL sub-records, the user record's bytes. */
+  readonly data: Buffer;
+  /** The record as Lambda delivered it (for quarantine and on-failure output). */
+  readonly raw: KinesisStreamRecord;
+  /** `data` as UTF-8 text. Throws `InvalidUtf8Error` when it is not valid UTF-8. Memoised. */
+  text(): string;
+  /** `data` parsed as JSON. Throws `InvalidJsonError`. Memoised: parsing happens at most once. */
+  json(): unknown;
+}
+
+/** A DynamoDB Streams record with its images unmarshalled into plain JavaScript values. */
+export interface DynamoDBRecord extends StreamRecordBase {
+  readonly source: 'dynamodb';
+  readonly eventName: DynamoDBEventName;
+  /** Table name parsed from `eventSourceARN` (`arn:…:table/<name>/stream/<label>`). */
+  readonly tableName: string;
+  readonly keys: Record<string, unknown>;
+  readonly newImage: Record<string, unknown> | undefined;
+  readonly oldImage: Record<string, unknown> | undefined;
+  /** Marshalled images as delivered, for AWS-syntax filter patterns (`dynamodb.NewImage.x.S`). */
+  readonly rawKeys: Record<string, AttributeValue>;
+  readonly streamViewType: string | undefined;
+  /** `true` when the record is a TTL expiry delete (`userIdentity.principalId` = dynamodb.amazonaws.com). */
+  readonly isTtlDelete: boolean;
+  readonly raw: LambdaDynamoDBRecord;
+}
+
+/** A decoded stream record. Discriminate on `source`. */
+export type StreamRecord = KinesisRecord | DynamoDBRecord;
+
+/**
+ * A Lambda record that could not be decoded into a {@link StreamRecord} (bad base64, corrupt KPL,
+ * unknown DynamoDB attribute type, over the size limit, …). It still has an identity, so the engine can
+ * quarantine it or report it, in order with the records of its partition key.
+ */
+export interface UndecodableRecord {
+  readonly source: StreamSourceType;
+  readonly index: number;
+  readonly eventID: string;
+  readonly eventSourceARN: string;
+  readonly shardId: string | undefined;
+  /** `undefined` when the record has no sequence number at all: the whole batch must then fail. */
+  readonly sequenceNumber: string | undefined;
+  /** Best-effort ordering key (`partitionKey`, or serialised keys); `undefined` when unknown. */
+  readonly partitionKey: string | undefined;
+  readonly raw: KinesisStreamRecord | LambdaDynamoDBRecord;
+  /** The named decode error (a `PermanentError` subclass). */
+  readonly error: Error;
+}
+
+/** One slot of a decoded batch, in event order. */
+export type DecodedEntry = { ok: true; record: StreamRecord } | { ok: false; failure: UndecodableRecord };
