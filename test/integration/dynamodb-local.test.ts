@@ -1,5 +1,5 @@
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createConnection } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
@@ -167,5 +167,26 @@ describe('startDynamoDBLocal (real DynamoDB Local child process)', () => {
     expect(error).toBeInstanceOf(DynamoDBLocalStartError);
     expect((error as Error).message).toMatch(/did not answer ListTables on http:\/\/127\.0\.0\.1:\d+ within 300 ms/);
     expect((error as DynamoDBLocalStartError).output).toContain('stuck initialising');
+    expect(isAlive((error as DynamoDBLocalStartError).pid!)).toBe(false);
+  });
+
+  it('fails fast with the port in the message, and no JVM left running, when the requested port is taken', async () => {
+    // Arrange: something else already listens on the port.
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    const port = (squatter.address() as { port: number }).port;
+
+    try {
+      // Act
+      const error = await startDynamoDBLocal({ port }).catch((caught: unknown) => caught);
+
+      // Assert
+      expect(error).toBeInstanceOf(DynamoDBLocalStartError);
+      expect((error as Error).message).toContain(`could not bind 127.0.0.1:${port}`);
+      expect((error as DynamoDBLocalStartError).output).toContain('Address already in use');
+      expect(isAlive((error as DynamoDBLocalStartError).pid!)).toBe(false);
+    } finally {
+      squatter.close();
+    }
   });
 });

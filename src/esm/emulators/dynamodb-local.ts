@@ -20,8 +20,11 @@ const BIND_FAILURE_EXIT_CODE = 3;
 const PORT_ATTEMPTS = 3;
 const DEFAULT_STARTUP_TIMEOUT_MS = 60_000;
 const READINESS_POLL_MS = 100;
+const READINESS_ATTEMPT_MS = 2_000;
 const STOP_GRACE_MS = 5_000;
 const LAUNCHER_CLASS = 'ShardflowLoopbackDynamoDBLocal';
+/** Printed by the launcher once Jetty has bound the port (followed by the port number). */
+const LISTENING_MARKER = 'shardflow: DynamoDB Local listening on 127.0.0.1:';
 
 /** Options for {@link startDynamoDBLocal}. */
 export interface DynamoDBLocalOptions {
@@ -70,23 +73,30 @@ export class JavaNotFoundError extends ShardflowError {
   }
 }
 
-/** DynamoDB Local did not become ready (crashed, could not bind, or timed out). Carries the child's last output. */
+/**
+ * DynamoDB Local did not become ready (crashed, could not bind, or timed out). Carries the child's last
+ * output. The child has exited by the time this is thrown.
+ */
 export class DynamoDBLocalStartError extends ShardflowError {
   /** The last few KiB the Java process wrote to stdout/stderr. */
   readonly output: string;
-  constructor(message: string, output: string, options?: ErrorOptions) {
+  /** Process id of the (exited) Java child, when one was started. */
+  readonly pid: number | undefined;
+  constructor(message: string, output: string, pid?: number, options?: ErrorOptions) {
     super(
       output.trim() === '' ? message : `${message}\n--- DynamoDB Local output (tail) ---\n${output.trimEnd()}`,
       options,
     );
     this.output = output;
+    this.pid = pid;
   }
 }
 
 /**
  * `java -jar DynamoDBLocal.jar` binds Jetty to every interface (0.0.0.0) and has no host flag. This
  * launcher uses DynamoDB Local's own `ServerRunner.createServerFromCommandLineArgs` (the same
- * command-line flags), sets the Jetty connector's host to 127.0.0.1 before starting it, exits with
+ * command-line flags), sets the Jetty connector's host to 127.0.0.1 before starting it, exits on any
+ * startup failure (the jar's own main leaves a JVM with Jetty threads running after a failed bind), with
  * {@link BIND_FAILURE_EXIT_CODE} when the port could not be bound, and exits when its stdin closes, so
  * the JVM dies with its Node parent even when that parent is killed with SIGKILL. It skips the jar's
  * telemetry setup entirely.
@@ -94,12 +104,13 @@ export class DynamoDBLocalStartError extends ShardflowError {
 const LAUNCHER_SOURCE = `import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import java.lang.reflect.Field;
+import java.net.BindException;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 public final class ${LAUNCHER_CLASS} {
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
     Thread watchdog = new Thread(() -> {
       try {
         while (System.in.read() != -1) {
@@ -110,21 +121,27 @@ public final class ${LAUNCHER_CLASS} {
     }, "shardflow-parent-watchdog");
     watchdog.setDaemon(true);
     watchdog.start();
-    DynamoDBProxyServer proxy = ServerRunner.createServerFromCommandLineArgs(args);
-    Field field = DynamoDBProxyServer.class.getDeclaredField("server");
-    field.setAccessible(true);
-    Server server = (Server) field.get(proxy);
-    for (Connector connector : server.getConnectors()) {
-      ((ServerConnector) connector).setHost("127.0.0.1");
-    }
-    proxy.start();
-    for (Connector connector : server.getConnectors()) {
-      int port = ((ServerConnector) connector).getLocalPort();
-      if (port <= 0) {
-        System.err.println("shardflow: DynamoDB Local could not bind its port on 127.0.0.1");
-        System.exit(${BIND_FAILURE_EXIT_CODE});
+    try {
+      DynamoDBProxyServer proxy = ServerRunner.createServerFromCommandLineArgs(args);
+      Field field = DynamoDBProxyServer.class.getDeclaredField("server");
+      field.setAccessible(true);
+      Server server = (Server) field.get(proxy);
+      for (Connector connector : server.getConnectors()) {
+        ((ServerConnector) connector).setHost("127.0.0.1");
       }
-      System.out.println("shardflow: DynamoDB Local listening on 127.0.0.1:" + port);
+      proxy.start();
+      for (Connector connector : server.getConnectors()) {
+        int port = ((ServerConnector) connector).getLocalPort();
+        if (port <= 0) throw new BindException("DynamoDB Local could not bind its port on 127.0.0.1");
+        System.out.println("${LISTENING_MARKER}" + port);
+      }
+    } catch (Throwable failure) {
+      // Jetty's threads would keep a half-started JVM alive: exit, and say whether the port was the problem.
+      failure.printStackTrace();
+      for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+        if (cause instanceof BindException) System.exit(${BIND_FAILURE_EXIT_CODE});
+      }
+      System.exit(1);
     }
   }
 }
@@ -182,13 +199,14 @@ export async function startDynamoDBLocal(options: DynamoDBLocalOptions = {}): Pr
     if (spawned !== undefined) throw javaSpawnError(javaPath, spawned);
     track(child, output);
     const endpoint = `http://127.0.0.1:${port}`;
-    const outcome = await waitUntilReady(child, endpoint, timeoutMs);
+    const outcome = await waitUntilReady(child, output, endpoint, timeoutMs);
     if (outcome === 'ready') return handle(child, endpoint, port);
     if (outcome === 'timeout') {
       await terminate(child);
       throw new DynamoDBLocalStartError(
         `DynamoDB Local did not answer ListTables on ${endpoint} within ${timeoutMs} ms`,
         output.toString(),
+        child.pid,
       );
     }
     const portTaken = outcome.exitCode === BIND_FAILURE_EXIT_CODE;
@@ -198,6 +216,7 @@ export async function startDynamoDBLocal(options: DynamoDBLocalOptions = {}): Pr
         ? `DynamoDB Local could not bind 127.0.0.1:${port} (port in use?)`
         : `DynamoDB Local exited during startup (code ${outcome.exitCode}, signal ${outcome.signal})`,
       output.toString(),
+      child.pid,
     );
   }
 }
@@ -297,6 +316,7 @@ function resolveDynamoDBLocalJar(): { jar: string; lib: string } {
     throw new DynamoDBLocalStartError(
       'DynamoDB Local is not installed: the npm package `amplify-dynamodb-simulator` (which bundles the jar) cannot be resolved; run `npm install`',
       '',
+      undefined,
       { cause: error },
     );
   }
@@ -383,26 +403,37 @@ function exitOf(child: ChildProcess): Promise<ChildExit> {
 
 type ReadinessOutcome = 'ready' | 'timeout' | ChildExit;
 
-async function waitUntilReady(child: ChildProcess, endpoint: string, timeoutMs: number): Promise<ReadinessOutcome> {
+/**
+ * Ready = the launcher reported that it bound the port (so a foreign server on that port cannot pass for
+ * ours) and a `ListTables` call succeeds.
+ */
+async function waitUntilReady(
+  child: ChildProcess,
+  output: OutputTail,
+  endpoint: string,
+  timeoutMs: number,
+): Promise<ReadinessOutcome> {
   const exited = exitOf(child);
   let exit: ChildExit | undefined;
   void exited.then((value) => {
     exit = value;
   });
-  const client = new DynamoDBClient({
-    ...localDynamoDBClientConfig(endpoint),
-    maxAttempts: 1,
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 },
-  });
+  const client = new DynamoDBClient({ ...localDynamoDBClientConfig(endpoint), maxAttempts: 1 });
   const deadline = Date.now() + timeoutMs;
+  let listening = false;
   try {
     while (Date.now() < deadline) {
       if (exit !== undefined) return exit;
-      try {
-        await client.send(new ListTablesCommand({ Limit: 1 }));
-        return exit ?? 'ready';
-      } catch {
-        // Not listening yet (ECONNREFUSED) or still initialising: poll again.
+      listening ||= output.toString().includes(LISTENING_MARKER);
+      if (listening) {
+        try {
+          // Bounded per attempt: a server that accepts connections but never answers must not hang us.
+          const attemptMs = Math.max(1, Math.min(READINESS_ATTEMPT_MS, deadline - Date.now()));
+          await client.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(attemptMs) });
+          return exit ?? 'ready';
+        } catch {
+          // Still initialising: poll again.
+        }
       }
       const settled = await Promise.race([exited, sleep(READINESS_POLL_MS).then(() => undefined)]);
       if (settled !== undefined) return settled;

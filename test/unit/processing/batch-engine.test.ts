@@ -570,3 +570,33 @@ describe('BatchEngine: partial quarantine failures', () => {
     expect(stored).toHaveLength(1);
   });
 });
+
+describe('BatchEngine: bad input is logged with its identity, not its payload', () => {
+  it('writes one warn line per quarantined record with awsRequestId, shard, sequence number and the error name', async () => {
+    // Arrange
+    const { captureDestination } = await import('../observability/capture.js');
+    const { createLogger } = await import('../../../src/observability/logger.js');
+    const destination = captureDestination();
+    const logger = createLogger({ level: 'info', destination, redact: ['secret'] });
+    const { config } = clickConfig(() => {});
+    const event = kinesisEvent([{ pk: 'a', data: { userId: 'a', n: 'x', secret: 'card-4242' } }]);
+
+    // Act
+    await createHandler(config, 'clicks', { logger, quarantine: new MemorySink(), metrics: false }).run(event, {
+      awsRequestId: 'req-42',
+    });
+
+    // Assert
+    const line = destination.lines().find((l) => String(l.msg).startsWith('quarantined'));
+    expect(line).toMatchObject({
+      level: 'warn',
+      awsRequestId: 'req-42',
+      stream: 'clicks',
+      shardId: SHARD,
+      sequenceNumber: seq(0),
+      partitionKey: 'a',
+      msg: 'quarantined: SchemaValidationError',
+    });
+    expect(destination.raw.join('')).not.toContain('card-4242');
+  });
+});

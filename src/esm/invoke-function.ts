@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import type { InvokeOutcome } from './interpret-response.js';
+
+/** A function the local ESM invokes: the same handler Lambda would run. */
+export interface LocalFunction {
+  readonly name: string;
+  readonly arn: string;
+  readonly timeoutMs: number;
+  readonly memoryMB: number;
+  readonly handler: (event: unknown, context: LambdaContext) => unknown;
+}
+
+/** The Lambda context object the handler receives (the fields Lambda's Node.js runtime provides). */
+export interface LambdaContext {
+  readonly awsRequestId: string;
+  readonly functionName: string;
+  readonly functionVersion: string;
+  readonly invokedFunctionArn: string;
+  readonly memoryLimitInMB: string;
+  readonly logGroupName: string;
+  readonly logStreamName: string;
+  callbackWaitsForEmptyEventLoop: boolean;
+  getRemainingTimeInMillis(): number;
+}
+
+/** One invocation's result. */
+export interface Invocation {
+  readonly requestId: string;
+  readonly outcome: InvokeOutcome;
+  readonly durationMs: number;
+}
+
+/**
+ * Invokes a handler like Lambda does: the event and the response cross a JSON boundary (the handler
+ * cannot share objects with the ESM, `undefined` becomes `null`), the context carries a request id and
+ * `getRemainingTimeInMillis()` honouring the function timeout, and a run past the timeout is a
+ * `timeout` outcome. In-process, a timed-out handler cannot be killed: its late result is ignored.
+ *
+ * @example
+ * ```ts
+ * const { outcome } = await invokeFunction(fn, { Records: [...] });
+ * ```
+ */
+export async function invokeFunction(fn: LocalFunction, event: unknown): Promise<Invocation> {
+  const requestId = randomUUID();
+  const started = performance.now();
+  const deadline = Date.now() + fn.timeoutMs;
+  const context: LambdaContext = {
+    awsRequestId: requestId,
+    functionName: fn.name,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: fn.arn,
+    memoryLimitInMB: String(fn.memoryMB),
+    logGroupName: `/aws/lambda/${fn.name}`,
+    logStreamName: `local/[$LATEST]${requestId.replaceAll('-', '')}`,
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+  };
+  const payload = JSON.parse(JSON.stringify(event)) as unknown;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<InvokeOutcome>((resolve) => {
+    timer = setTimeout(() => resolve({ kind: 'timeout', timeoutMs: fn.timeoutMs }), fn.timeoutMs);
+  });
+  const run = (async (): Promise<InvokeOutcome> => {
+    try {
+      const value = await fn.handler(payload, context);
+      return { kind: 'returned', value: value === undefined ? null : (JSON.parse(JSON.stringify(value)) as unknown) };
+    } catch (thrown) {
+      const error = thrown instanceof Error ? thrown : new Error(String(thrown));
+      return { kind: 'threw', error };
+    }
+  })();
+  try {
+    const outcome = await Promise.race([run, timeout]);
+    return { requestId, outcome, durationMs: performance.now() - started };
+  } finally {
+    clearTimeout(timer);
+  }
+}
