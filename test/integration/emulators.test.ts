@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamSummaryCommand, ListStreamsCommand, PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
+import type { KinesisStreamRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineConfig } from '../../src/config/define-config.js';
@@ -16,6 +17,7 @@ import {
   servicesNeededBy,
   startEmulators,
 } from '../../src/esm/emulators/index.js';
+import { createStreamSource } from '../../src/esm/sources/index.js';
 import { isRunning } from './fixtures/processes.js';
 
 const orderFacts = defineProcessor({ name: 'order-facts', schema: z.object({ orderId: z.string() }), process() {} });
@@ -226,12 +228,25 @@ describe('startEmulators: service selection and failures', () => {
       const second = await startEmulators(onDisk, { dataDir });
       const summary = await second.clients.kinesis!.send(new DescribeStreamSummaryCommand({ StreamName: 'clicks' }));
       const bucket = await second.clients.s3!.send(new HeadBucketCommand({ Bucket: 'clicks-failures' }));
+      const source = createStreamSource('kinesis', {
+        client: second.clients.kinesis!,
+        streamArn: second.resources.streams.clicks!.streamArn,
+        region: second.region,
+      });
+      const data: string[] = [];
+      for (const shard of await source.listShards()) {
+        const page = await source.read(await source.getIterator(shard.shardId, { type: 'TRIM_HORIZON' }), 100);
+        for (const record of page.records) {
+          data.push(Buffer.from((record.lambdaRecord as KinesisStreamRecord).kinesis.data, 'base64').toString());
+        }
+      }
       await second.stop();
 
       // Assert
       expect(second.resources.streams.clicks?.streamArn).toBe(first.resources.streams.clicks?.streamArn);
       expect(summary.StreamDescriptionSummary?.OpenShardCount).toBe(2);
       expect(bucket.$metadata.httpStatusCode).toBe(200);
+      expect(data).toEqual(['kept']);
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }

@@ -133,7 +133,7 @@ describe('BatchRunner', () => {
 
   it('splits odd batches left-first with the larger half on the left', async () => {
     // Arrange
-    const h = harness((records, call) => (call === 1 ? error : { kind: 'success' }), { bisectOnError: true });
+    const h = harness((_records, call) => (call === 1 ? error : { kind: 'success' }), { bisectOnError: true });
 
     // Act
     await h.runner.run(sourceRecords(5));
