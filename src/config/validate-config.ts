@@ -121,7 +121,12 @@ function isProcessor(value: unknown): value is AnyProcessor {
   return typeof value === 'object' && value !== null && (value as AnyProcessor).kind === 'shardflow.processor';
 }
 
+const PROCESSOR_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
 function register(byName: Map<string, AnyProcessor>, path: string, processor: AnyProcessor): void {
+  if (!PROCESSOR_NAME.test(processor.name)) {
+    throw new ConfigError(`${path}.name`, `'${processor.name}' is not a processor name (letters, digits, . _ -; ≤ 64)`);
+  }
   const existing = byName.get(processor.name);
   if (existing !== undefined && existing !== processor) {
     throw new DuplicateNameError(path, `two different processors are named '${processor.name}'`);

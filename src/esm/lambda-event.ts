@@ -75,15 +75,16 @@ export interface DynamoDBRecordInput {
  * ```
  */
 export function dynamodbLambdaRecord(input: DynamoDBRecordInput): DynamoDBRecord {
+  // Key order as Lambda and the Streams API write it: images right after Keys.
   const dynamodb: NonNullable<DynamoDBRecord['dynamodb']> = {
     ApproximateCreationDateTime: Math.floor(input.approximateCreationMs / 1000),
     Keys: input.keys as Record<string, LambdaAttributeValue>,
+    ...(input.newImage !== undefined ? { NewImage: input.newImage as Record<string, LambdaAttributeValue> } : {}),
+    ...(input.oldImage !== undefined ? { OldImage: input.oldImage as Record<string, LambdaAttributeValue> } : {}),
     SequenceNumber: input.sequenceNumber,
     SizeBytes: input.sizeBytes,
     StreamViewType: input.streamViewType,
   };
-  if (input.newImage !== undefined) dynamodb.NewImage = input.newImage as Record<string, LambdaAttributeValue>;
-  if (input.oldImage !== undefined) dynamodb.OldImage = input.oldImage as Record<string, LambdaAttributeValue>;
   const record: DynamoDBRecord = {
     eventID: input.eventID,
     eventName: input.eventName,

@@ -122,7 +122,13 @@ export async function startLocal(options: LocalRunOptions): Promise<LocalRun> {
       if (streamArn === undefined) throw new ConfigError(`streams.${name}.source`, 'no stream ARN for this stream');
       const source =
         stream.source.type === 'kinesis'
-          ? createStreamSource('kinesis', { client: required(clients.kinesis, 'kinesis'), streamArn, region })
+          ? createStreamSource('kinesis', {
+              client: required(clients.kinesis, 'kinesis'),
+              streamArn,
+              region,
+              // kinesalite's AT_TIMESTAMP iterator hangs when no record is at or after the timestamp.
+              atTimestamp: options.external === undefined ? 'scan' : 'api',
+            })
           : createStreamSource('dynamodb', {
               client: required(clients.dynamodbStreams, 'dynamodbStreams'),
               streamArn,

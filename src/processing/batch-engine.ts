@@ -97,6 +97,15 @@ const DEFAULT_CONCURRENCY = 16;
 const DEFAULT_DEADLINE_MARGIN_MS = 2000;
 const DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
 const DEFAULT_LOCK_MS = 15 * 60 * 1000;
+/** Idempotency namespace of quarantine writes; processor names cannot contain `$` (validateConfig), so it never collides. */
+const QUARANTINE_NAMESPACE = '$quarantine';
+
+/** The identity of a batch slot for idempotency: the record's identity, or the raw record's for undecodable ones. */
+function identityOf(entry: DecodedEntry): string {
+  if (entry.ok) return recordIdentityKey(entry.record);
+  const f = entry.failure;
+  return `${f.source}:${f.eventSourceARN}:${f.shardId ?? ''}:${f.sequenceNumber ?? f.eventID}`;
+}
 
 function asError(thrown: unknown): Error {
   return thrown instanceof Error ? thrown : new NonErrorThrownError(`non-error thrown: ${String(thrown)}`);
@@ -244,13 +253,20 @@ export class BatchEngine {
         }
       }
     }
+    if (this.#options.idempotency !== undefined) {
+      // Quarantine once: a poison record redelivered after a later failure is not quarantined again.
+      for (const item of items) {
+        if (item.permanent === undefined || item.idempotencyKey !== undefined) continue;
+        item.idempotencyKey = namespacedKey(QUARANTINE_NAMESPACE, identityOf(item.entry));
+      }
+    }
     return items;
   }
 
   /** Phase 2: claim every idempotency key of the batch in as few round trips as the store allows. */
   async #claim(items: WorkItem[], guard: DeadlineGuard): Promise<Map<string, ClaimState> | undefined> {
     const store = this.#options.idempotency;
-    const keys = items.filter((i) => i.idempotencyKey !== undefined && !i.permanent).map((i) => i.idempotencyKey!);
+    const keys = items.filter((i) => i.idempotencyKey !== undefined).map((i) => i.idempotencyKey!);
     if (keys.length === 0 || store === undefined) return undefined;
     const remaining = guard.remainingMs();
     const lockMs = Number.isFinite(remaining) ? Math.max(1000, remaining) : DEFAULT_LOCK_MS;
@@ -290,11 +306,6 @@ export class BatchEngine {
           stopped = Fate.deferred;
           continue;
         }
-        if (item.permanent) {
-          item.fate = Fate.quarantined;
-          item.error = item.permanent;
-          continue;
-        }
         if (item.transient) {
           item.fate = Fate.failed;
           item.error = item.transient;
@@ -315,6 +326,11 @@ export class BatchEngine {
             continue;
           }
           startedKeys.add(key);
+        }
+        if (item.permanent) {
+          item.fate = Fate.quarantined;
+          item.error = item.permanent;
+          continue;
         }
         const processor = item.processor!;
         const window = windows?.contextFor(processor);
@@ -369,7 +385,7 @@ export class BatchEngine {
     for (const item of items) {
       const key = item.idempotencyKey;
       if (key === undefined || item.fate === Fate.duplicate || claimedHere.has(key)) continue;
-      if (item.fate === Fate.processed) {
+      if (item.fate === Fate.processed || item.fate === Fate.quarantined) {
         completed.push(key);
         claimedHere.add(key);
       }

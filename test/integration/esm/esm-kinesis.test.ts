@@ -464,7 +464,7 @@ describe('local ESM on kinesalite: filters, parallelization, windows', () => {
       isWindowTerminatedEarly: false,
     });
     const totals = h.calls.filter((c) => c !== final).reduce((s, c) => s + payloads(c).reduce((t, p) => t + p.n, 0), 0);
-    expect((final.event as { state: { sum: number } }).state.sum).toBe(totals);
+    expect((final.event as unknown as { state: { sum: number } }).state.sum).toBe(totals);
   });
 
   it('treats a tumbling-window response without state as a failure and retries', async () => {
@@ -505,5 +505,53 @@ describe('local ESM on kinesalite: shards, restarts and resharding', () => {
     const stuckShard = shardOf(h.calls.find((c) => payloads(c).some((p) => p.n === 0))!);
     const otherShardRecords = h.calls.filter((c) => shardOf(c) !== stuckShard).flatMap(payloads);
     expect(otherShardRecords.length).toBeGreaterThan(0);
+  });
+});
+
+describe('local ESM on kinesalite: AT_TIMESTAMP', () => {
+  it('starts at the first record written at or after startingPositionTimestamp', async () => {
+    // Arrange — the stream is created by the runner; records before the timestamp are written first.
+    const { startLocal } = await import('../../../src/esm/local-runner.js');
+    const { FAST, silent } = await import('./harness.js');
+    const { PutRecordsCommand } = await import('@aws-sdk/client-kinesis');
+    const { startEmulators } = await import('../../../src/esm/emulators/index.js');
+    const config = kinesisConfig();
+    const emulators = await startEmulators(config);
+    try {
+      const put = (ns: number[]) =>
+        emulators.clients.kinesis!.send(
+          new PutRecordsCommand({
+            StreamName: 'clicks',
+            Records: ns.map((n) => ({ PartitionKey: 'k', Data: Buffer.from(JSON.stringify({ key: 'k', n })) })),
+          }),
+        );
+      await put([0, 1]);
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const timestamp = new Date().toISOString();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await put([2, 3]);
+      const seen: number[] = [];
+      const run = await startLocal({
+        config: kinesisConfig({ startingPosition: 'AT_TIMESTAMP', startingPositionTimestamp: timestamp }),
+        emulators,
+        logger: silent,
+        ...FAST,
+        wrapHandler: () => (event: unknown) => {
+          for (const r of (event as Call['event']).Records)
+            seen.push(JSON.parse(Buffer.from(r.kinesis!.data, 'base64').toString()).n);
+          return null;
+        },
+      });
+      running.push(run);
+
+      // Act
+      await run.waitUntilCaughtUp();
+
+      // Assert
+      expect(seen).toEqual([2, 3]);
+    } finally {
+      await Promise.all(running.splice(0).map((r) => r.stop()));
+      await emulators.stop();
+    }
   });
 });

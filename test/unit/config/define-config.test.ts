@@ -167,6 +167,16 @@ describe('defineConfig', () => {
     );
   });
 
+  it('rejects processor names that are not plain identifiers', () => {
+    // Arrange
+    const odd = defineProcessor({ name: '$quarantine', schema: z.object({}), process() {} });
+
+    // Act / Assert
+    expect(() => defineConfig(config({ clicks: kinesis({ routes: [{ processor: odd }] }) }))).toThrow(
+      /routes\[0\]\.processor\.name/,
+    );
+  });
+
   it('rejects a bad service name and an empty streams map', () => {
     // Act / Assert
     expect(() => defineConfig(config({ clicks: kinesis() }, { service: 'has spaces' }))).toThrow(ConfigError);

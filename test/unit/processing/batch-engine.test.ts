@@ -600,3 +600,42 @@ describe('BatchEngine: bad input is logged with its identity, not its payload', 
     expect(destination.raw.join('')).not.toContain('card-4242');
   });
 });
+
+describe('BatchEngine: quarantine happens once per record when the stream has an idempotency store', () => {
+  it('does not quarantine a poison record again when its batch is redelivered after a later failure', async () => {
+    // Arrange
+    const sink = new MemorySink();
+    let failOnce = true;
+    const { config } = clickConfig(
+      (p) => {
+        if (p.n === 2 && failOnce) {
+          failOnce = false;
+          throw new TransientError('timeout');
+        }
+      },
+      { idempotency: { table: 'idempotency' } },
+    );
+    const handler = createHandler(config, 'clicks', {
+      logger: silentLogger,
+      quarantine: sink,
+      idempotency: new InMemoryIdempotencyStore(),
+      metrics: false,
+    });
+    const event = kinesisEvent([
+      { pk: 'a', data: { userId: 'a', n: 0 } },
+      { pk: 'b', data: { userId: 'b', n: 'poison' } },
+      { pk: 'c', data: { userId: 'c', n: 2 } },
+    ]);
+
+    // Act
+    const first = await handler.run(event);
+    const second = await handler.run({ Records: event.Records.slice(2) });
+    const third = await handler.run(event);
+
+    // Assert
+    expect(first.response.batchItemFailures).toEqual([{ itemIdentifier: seq(2) }]);
+    expect(second.response.batchItemFailures).toEqual([]);
+    expect(third.outcomes[1]!.fate).toBe(Fate.duplicate);
+    expect(sink.entries).toHaveLength(1);
+  });
+});
