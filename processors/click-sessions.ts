@@ -1,32 +1,51 @@
-import { defineProcessor } from 'shardflow';
+import { ConditionalCheckFailedException, DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { defineProcessor, PermanentError } from 'shardflow';
 import { Click } from '../schemas/click.js';
-import { analytics } from './analytics-store.js';
 
-/** Clickstream → per-session summaries. Relies on per-partition-key (userId) ordering. */
+/** The session aggregate table (created by the stack, or by `npm start` locally). */
+export const SESSIONS_TABLE = process.env.SHOP_SESSIONS_TABLE ?? 'shop-analytics-sessions';
+
+let client: DynamoDBClient | undefined;
+const dynamodb = () => (client ??= new DynamoDBClient({}));
+
+/** A click older than the session's last applied click: per-key ordering was broken. */
+export class OutOfOrderClickError extends PermanentError {}
+
+const FLAG = { add_to_cart: 'carted', checkout: 'checkedOut' } as const;
+
+/**
+ * Clickstream → per-session summaries in DynamoDB: clicks, first and last click time, and the funnel
+ * flags (added to cart, checked out). Exactly once through shardflow's idempotency; in order through its
+ * per-partition-key (userId) ordering — the update is conditional on time moving forward, so an
+ * out-of-order click would be quarantined with `OutOfOrderClickError` rather than applied.
+ */
 export default defineProcessor({
   name: 'click-sessions',
   schema: Click,
   idempotency: true,
-  process(click, ctx) {
-    analytics.upsert(`session:${click.sessionId}`, (session) => {
-      const current = session ?? {
-        kind: 'session',
-        userId: click.userId,
-        sessionId: click.sessionId,
-        clicks: 0,
-        firstAt: click.at,
-        lastAt: click.at,
-        checkedOut: false,
-        outOfOrder: 0,
-      };
-      return {
-        ...current,
-        clicks: Number(current.clicks) + 1,
-        lastAt: click.at,
-        checkedOut: current.checkedOut === true || click.action === 'checkout',
-        outOfOrder: Number(current.outOfOrder) + (String(current.lastAt) > click.at ? 1 : 0),
-      };
-    });
-    ctx.logger.debug({ sessionId: click.sessionId }, 'click');
+  async process(click, ctx) {
+    const flag = click.action === 'view' ? undefined : FLAG[click.action];
+    try {
+      await dynamodb().send(
+        new UpdateItemCommand({
+          TableName: SESSIONS_TABLE,
+          Key: { sessionId: { S: click.sessionId } },
+          UpdateExpression: `SET userId = :user, firstAt = if_not_exists(firstAt, :at), lastAt = :at${flag ? `, ${flag} = :yes` : ''} ADD clicks :one`,
+          ConditionExpression: 'attribute_not_exists(lastAt) OR lastAt <= :at',
+          ExpressionAttributeValues: {
+            ':user': { S: click.userId },
+            ':at': { S: click.at },
+            ':one': { N: '1' },
+            ...(flag ? { ':yes': { BOOL: true } } : {}),
+          },
+        }),
+        { abortSignal: ctx.signal },
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new OutOfOrderClickError(`click at ${click.at} arrived after a later click of ${click.sessionId}`);
+      }
+      throw error;
+    }
   },
 });

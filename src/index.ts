@@ -16,6 +16,8 @@ export {
 } from './config/errors.js';
 export type {
   AnyProcessor,
+  BatchCommitInfo,
+  BatchOptions,
   IdempotencyOptions,
   Processor,
   ProcessorContext,
@@ -48,6 +50,19 @@ export {
   UnknownProcessorError,
   UnsupportedEventError,
 } from './errors.js';
+// The local event source mapping: run a config on embedded emulators (or real endpoints) with AWS's semantics.
+export {
+  EMULATOR_CREDENTIALS,
+  EMULATOR_REGION,
+  type RunningEmulators,
+  type StartEmulatorsOptions,
+  startEmulators,
+} from './esm/emulators/index.js';
+export type { EsmStatus, LocalEventSourceMapping } from './esm/event-source-mapping.js';
+export { aggregateUserRecords, type UserRecord } from './esm/kpl-aggregate.js';
+export { type LocalRun, type LocalRunOptions, startLocal } from './esm/local-runner.js';
+export type { OnFailureRecord } from './esm/ports.js';
+export { type EsmSettings, resolveEsmSettings } from './esm/settings.js';
 export { createHandler, type HandlerOptions, type StreamHandler } from './handler.js';
 export { toPowertoolsRecordHandler } from './integrations/powertools.js';
 export { createLogger, type Logger } from './observability/logger.js';
@@ -55,6 +70,7 @@ export type { BatchResult, InvocationContext, RecordOutcome, StreamBatchResponse
 export { BatchEngine } from './processing/batch-engine.js';
 export { type BatchItemFailure, checkpointFailures } from './processing/checkpoint.js';
 export {
+  BatchCommitError,
   DeadlineReachedError,
   IdempotencyInProgressError,
   NonErrorThrownError,
@@ -63,7 +79,7 @@ export {
   UnroutableRecordError,
   WindowCloseError,
 } from './processing/errors.js';
-export { Fate, type FateCounts } from './processing/fates.js';
+export { Fate, type FateCounts, RETRY_FATES } from './processing/fates.js';
 export * from './processing/idempotency/index.js';
 export * from './processing/quarantine/index.js';
 export * from './records/index.js';

@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import type { ShardflowConfig } from '../config/types.js';
-import { runDemo } from './demo/run-demo.js';
+import { CliDefaults } from './constants.js';
+import { describeCliError, ExitCode, exitCodeOf } from './errors.js';
 
 function integer(value: string): number {
   const n = Number(value);
@@ -16,6 +17,24 @@ function fraction(value: string): number {
   return n;
 }
 
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!(Number.isFinite(n) && n > 0)) throw new InvalidArgumentError('expected a positive number');
+  return n;
+}
+
+/** Runs a command's action: its result is the exit code; an error is one `Name: message` line on stderr. */
+function act<A extends unknown[]>(run: (...args: A) => Promise<number>): (...args: A) => Promise<void> {
+  return async (...args) => {
+    try {
+      process.exitCode = await run(...args);
+    } catch (error) {
+      process.stderr.write(`${describeCliError(error)}\n`);
+      process.exitCode = exitCodeOf(error);
+    }
+  };
+}
+
 async function loadDefault<T>(file: string): Promise<T> {
   const module = (await import(pathToFileURL(resolve(file)).href)) as { default: T };
   return module.default;
@@ -23,33 +42,114 @@ async function loadDefault<T>(file: string): Promise<T> {
 
 const program = new Command()
   .name('shardflow')
-  .description('Typed, stream-correct Kinesis and DynamoDB Streams processing for AWS Lambda');
+  .description('Typed, stream-correct Kinesis and DynamoDB Streams processing for AWS Lambda')
+  // Usage errors (unknown option, missing argument, bad value) exit 2; help and version exit 0.
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? ExitCode.ok : ExitCode.usage));
 
 program
-  .command('demo')
-  .description("run the example app's handlers over generated AWS-shaped events and reconcile the results")
-  .option('--config <file>', 'shardflow config', 'shardflow.config.ts')
-  .option('--orders <n>', 'orders to generate (each makes 1–4 change records)', integer, 3000)
-  .option('--clicks <n>', 'click records to generate', integer, 30000)
-  .option('--poison-rate <p>', 'fraction of poison records', fraction, 0.01)
-  .option('--transient-rate <p>', 'fraction of downstream writes that fail once', fraction, 0.02)
-  .option('--seed <n>', 'random seed', integer, 42)
-  .option('--out <dir>', 'where quarantine files and logs go', '.shardflow/demo')
-  .action(async (options) => {
-    const config = await loadDefault<ShardflowConfig>(options.config);
-    const { analytics } = (await import(pathToFileURL(resolve('processors/analytics-store.ts')).href)) as {
-      analytics: Parameters<typeof runDemo>[1];
-    };
-    const report = await runDemo(config, analytics, {
-      orders: options.orders,
-      clicks: options.clicks,
-      poisonRate: options.poisonRate,
-      transientRate: options.transientRate,
-      seed: options.seed,
-      outDir: options.out,
+  .command('dev')
+  .description('run the streams locally: emulators + one event source mapping per stream, with live status')
+  .option('--config <file>', 'shardflow config', CliDefaults.configFile)
+  .option('--stream <name...>', 'streams to run (default: all)')
+  .option('--data-dir <dir>', 'keep emulator data, checkpoints, on-failure records and dev.log here (default: memory)')
+  .option('--endpoint-kinesis <url>', 'use a running Kinesis (or kinesalite) instead of starting one')
+  .option('--endpoint-dynamodb <url>', 'use a running DynamoDB (or DynamoDB Local)')
+  .option('--endpoint-dynamodb-streams <url>', 'DynamoDB Streams endpoint (default: the DynamoDB one)')
+  .option('--endpoint-s3 <url>', 'use a running S3 (or s3rver)')
+  .option('--region <region>', 'region of the --endpoint-* services (default: AWS_REGION)')
+  .option('--duration <seconds>', 'stop after this many seconds', positiveNumber)
+  .option('--log-level <level>', 'log level (default: the config, LOG_LEVEL, or info)')
+  .action(
+    act(async (options) => {
+      const { runDev } = await import('./dev/dev-command.js');
+      return runDev({
+        config: options.config,
+        streams: options.stream,
+        dataDir: options.dataDir,
+        endpoints: {
+          kinesis: options.endpointKinesis,
+          dynamodb: options.endpointDynamodb,
+          dynamodbStreams: options.endpointDynamodbStreams,
+          s3: options.endpointS3,
+        },
+        region: options.region,
+        durationSeconds: options.duration,
+        logLevel: options.logLevel,
+      });
+    }),
+  );
+
+program
+  .command('invoke')
+  .description("run a stream's handler once on a Lambda event file; response to stdout, outcomes to stderr")
+  .argument('<stream>', 'stream name in the config')
+  .requiredOption('--event <file>', 'Lambda event JSON (Kinesis or DynamoDB Streams)')
+  .option('--config <file>', 'shardflow config', CliDefaults.configFile)
+  .option('--log-level <level>', 'handler log level (stderr)', 'error')
+  .action(
+    act(async (stream: string, options) => {
+      const { runInvoke } = await import('./invoke/invoke-command.js');
+      return runInvoke({ config: options.config, stream, event: options.event, logLevel: options.logLevel });
+    }),
+  );
+
+const destinations = program
+  .command('destinations')
+  .description('inspect and redrive the on-failure records of a `shardflow dev --data-dir` run');
+
+function destinationsCommand(name: string, description: string): Command {
+  return destinations
+    .command(name)
+    .description(description)
+    .argument('<stream>', 'stream name in the config')
+    .option('--config <file>', 'shardflow config', CliDefaults.configFile)
+    .option('--data-dir <dir>', 'data dir of a `shardflow dev --data-dir` run', CliDefaults.dataDir)
+    .option('--log-level <level>', 'log level (stderr)', 'error');
+}
+
+destinationsCommand('list', "list the stream's on-failure records").action(
+  act(async (stream: string, options) => {
+    const { runDestinationsList } = await import('./destinations/list-command.js');
+    return runDestinationsList({
+      config: options.config,
+      stream,
+      dataDir: options.dataDir,
+      logLevel: options.logLevel,
     });
-    for (const line of report.lines) console.log(line);
-    process.exitCode = report.ok ? 0 : 1;
-  });
+  }),
+);
+
+destinationsCommand('show', 'print one on-failure record as JSON')
+  .argument('<key>', 'the record key (see `destinations list`)')
+  .action(
+    act(async (stream: string, key: string, options) => {
+      const { runDestinationsShow } = await import('./destinations/show-command.js');
+      const common = { config: options.config, stream, dataDir: options.dataDir, logLevel: options.logLevel };
+      return runDestinationsShow(common, key);
+    }),
+  );
+
+destinationsCommand('redrive', 'fetch the described records and re-invoke the handler, or put them back')
+  .option('--key <key...>', 'on-failure record keys to redrive')
+  .option('--all', 'redrive every on-failure record of the stream')
+  .addOption(
+    new Option('--mode <mode>', 'invoke: re-run the handler; put: put back onto the Kinesis stream')
+      .choices(['invoke', 'put'])
+      .default('invoke'),
+  )
+  .action(
+    act(async (stream: string, options) => {
+      const { runDestinationsRedrive } = await import('./destinations/redrive-command.js');
+      return runDestinationsRedrive({
+        config: options.config,
+        stream,
+        dataDir: options.dataDir,
+        logLevel: options.logLevel,
+        keys: options.key,
+        all: options.all,
+        mode: options.mode,
+      });
+    }),
+  );
 
 await program.parseAsync(process.argv);

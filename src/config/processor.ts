@@ -17,7 +17,7 @@ export interface WindowContext<TState> {
 }
 
 /** What a processor receives besides its validated payload. */
-export interface ProcessorContext<TPayload, TState = never> {
+export interface ProcessorContext<TPayload, TState = never, TBatch = never> {
   /** The decoded record: source, shard, sequence number, partition key, arrival time, raw record. */
   readonly record: StreamRecord;
   /** DynamoDB MODIFY/REMOVE: the old image as delivered (unmarshalled, not validated). */
@@ -36,6 +36,29 @@ export interface ProcessorContext<TPayload, TState = never> {
   readonly idempotencyKey: string | undefined;
   /** Tumbling-window state; present only when the processor declares `window` and the event carries one. */
   readonly window: [TState] extends [never] ? undefined : WindowContext<TState> | undefined;
+  /** This invocation's output buffer; present only when the processor declares `batch`. */
+  readonly batch: [TBatch] extends [never] ? undefined : TBatch;
+}
+
+/** Where and when a batch's buffered output is committed. */
+export interface BatchCommitInfo {
+  readonly stream: string;
+  readonly shardId: string | undefined;
+  readonly awsRequestId: string | undefined;
+  /** Sequence number of the first record of the invocation (a stable, unique object-key ingredient). */
+  readonly firstSequenceNumber: string | undefined;
+}
+
+/**
+ * A per-invocation output buffer: records add to it through `ctx.batch`; `commit` runs once after the
+ * batch's records ran and before their idempotency completions are written. If `commit` throws, every
+ * record this processor handled in the invocation is reported for retry (nothing is marked done).
+ */
+export interface BatchOptions<TBatch> {
+  /** A fresh, empty buffer (created lazily, on the first record that reaches the processor). */
+  create(): TBatch;
+  /** Writes the buffer out (one S3 object, one BatchWriteItem …). */
+  commit(buffer: TBatch, info: BatchCommitInfo): Promise<void> | void;
 }
 
 /** Opt-in exactly-once effects for a processor. */
@@ -53,7 +76,12 @@ export interface WindowOptions<TState> {
 }
 
 /** What `defineProcessor` accepts. */
-export interface ProcessorSpec<TSchema extends z.ZodType, TState = never, TName extends string = string> {
+export interface ProcessorSpec<
+  TSchema extends z.ZodType,
+  TState = never,
+  TName extends string = string,
+  TBatch = never,
+> {
   /** Unique name; routes and quarantine entries refer to it. */
   readonly name: TName;
   /** Validates the payload: Kinesis decoded data, or the DynamoDB NewImage (OldImage on REMOVE). */
@@ -64,19 +92,25 @@ export interface ProcessorSpec<TSchema extends z.ZodType, TState = never, TName 
   readonly idempotency?: boolean | IdempotencyOptions<z.output<TSchema>>;
   /** Tumbling-window aggregation (requires `tumblingWindowSeconds` on the stream). */
   readonly window?: WindowOptions<TState>;
+  /** A per-invocation output buffer committed once per batch (see {@link BatchOptions}). */
+  readonly batch?: BatchOptions<TBatch>;
   /** Handles one record. Throw `PermanentError` to quarantine it; any other error is retried. */
-  process(payload: z.output<TSchema>, ctx: ProcessorContext<z.output<TSchema>, TState>): Promise<void> | void;
+  process(payload: z.output<TSchema>, ctx: ProcessorContext<z.output<TSchema>, TState, TBatch>): Promise<void> | void;
 }
 
 /** A processor as returned by {@link defineProcessor}. */
-export interface Processor<TSchema extends z.ZodType = z.ZodType, TState = never, TName extends string = string>
-  extends ProcessorSpec<TSchema, TState, TName> {
+export interface Processor<
+  TSchema extends z.ZodType = z.ZodType,
+  TState = never,
+  TName extends string = string,
+  TBatch = never,
+> extends ProcessorSpec<TSchema, TState, TName, TBatch> {
   readonly kind: 'shardflow.processor';
 }
 
 /** Any processor, whatever its schema and state types. */
 // biome-ignore lint/suspicious/noExplicitAny: a processor of any schema and state must fit here; payloads are validated at run time.
-export type AnyProcessor = Processor<any, any, string>;
+export type AnyProcessor = Processor<any, any, string, any>;
 
 /**
  * Defines a typed record processor. The payload type is inferred from the zod schema, which is built
@@ -100,8 +134,11 @@ export type AnyProcessor = Processor<any, any, string>;
  * });
  * ```
  */
-export function defineProcessor<TSchema extends z.ZodType, TState = never, const TName extends string = string>(
-  spec: ProcessorSpec<TSchema, TState, TName>,
-): Processor<TSchema, TState, TName> {
+export function defineProcessor<
+  TSchema extends z.ZodType,
+  TState = never,
+  const TName extends string = string,
+  TBatch = never,
+>(spec: ProcessorSpec<TSchema, TState, TName, TBatch>): Processor<TSchema, TState, TName, TBatch> {
   return Object.freeze({ ...spec, kind: 'shardflow.processor' as const });
 }

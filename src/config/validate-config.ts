@@ -22,6 +22,9 @@ export const ESM_LIMITS = {
   timeoutSeconds: { min: 1, max: 900 },
 } as const;
 
+/** Concurrent readers AWS allows per source shard (DynamoDB Streams: 2; Kinesis: 5 reads/s shared). */
+const MAX_READERS = { dynamodb: 2, kinesis: 5 } as const;
+
 const STARTING_POSITIONS = new Set(['TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP']);
 const ORDERINGS = new Set(['partitionKey', 'shard', 'none']);
 const UNMATCHED = new Set(['skip', 'quarantine', 'fail']);
@@ -156,7 +159,8 @@ export function validateConfig(input: ShardflowConfigInput): Map<string, AnyProc
   if (input.streams === null || typeof input.streams !== 'object' || Object.keys(input.streams).length === 0) {
     throw new MissingSettingError('streams', 'needs at least one stream');
   }
-  const sources = new Map<string, string>();
+  // Readers per source, as AWS limits them: 2 per DynamoDB stream shard; Kinesis shares 5 GetRecords/s per shard.
+  const sources = new Map<string, string[]>();
   for (const [name, stream] of Object.entries(input.streams)) {
     const path = `streams.${name}`;
     if (!/^[A-Za-z][A-Za-z0-9-]{0,39}$/.test(name)) {
@@ -165,11 +169,15 @@ export function validateConfig(input: ShardflowConfigInput): Map<string, AnyProc
     checkStream(path, stream);
     const sourceId =
       stream.source.type === 'kinesis' ? `kinesis:${stream.source.stream}` : `dynamodb:${stream.source.table}`;
-    const previous = sources.get(sourceId);
-    if (previous !== undefined) {
-      throw new DuplicateNameError(`${path}.source`, `same source as streams.${previous}`);
+    const readers = sources.get(sourceId) ?? [];
+    const limit = stream.source.type === 'dynamodb' ? MAX_READERS.dynamodb : MAX_READERS.kinesis;
+    if (readers.length >= limit) {
+      throw new DuplicateNameError(
+        `${path}.source`,
+        `more than ${limit} stream functions read ${sourceId} (${[...readers, name].join(', ')})`,
+      );
     }
-    sources.set(sourceId, name);
+    sources.set(sourceId, [...readers, name]);
     for (const [i, route] of stream.routes.entries()) {
       const routePath = `${path}.routes[${i}].processor`;
       if (isProcessor(route.processor)) {

@@ -44,6 +44,8 @@ export interface EsmStatus extends EsmCounters {
   readonly shards: { readonly active: number; readonly ended: number; readonly waiting: number };
   /** Records read but not yet handled. */
   readonly inFlight: number;
+  /** Tumbling windows still open (their final invocation has not run). */
+  readonly openWindows: number;
   /** ms between now and the arrival of the newest handled record (Lambda's IteratorAge, roughly). */
   readonly iteratorAgeMs: number;
 }
@@ -104,21 +106,29 @@ export class LocalEventSourceMapping {
 
   status(): EsmStatus {
     let inFlight = 0;
-    for (const consumer of this.#running.values()) inFlight += consumer.pending;
+    let openWindows = 0;
+    for (const consumer of this.#running.values()) {
+      inFlight += consumer.pending;
+      openWindows += consumer.openWindows;
+    }
     const waiting = this.#shards.filter((s) => !this.#running.has(s.shardId) && !this.#ended.has(s.shardId)).length;
     return {
       ...this.counters,
       shards: { active: this.#running.size, ended: this.#ended.size, waiting },
       inFlight,
+      openWindows,
       iteratorAgeMs: this.counters.lastArrivalMs > 0 ? Math.max(0, Date.now() - this.counters.lastArrivalMs) : 0,
     };
   }
 
   /**
    * Resolves once every record written so far is handled: every open shard has been read to its tip
-   * after this call started, nothing is in flight, and no shard is waiting for its parents.
+   * after this call started, nothing is in flight, and no shard is waiting for its parents. With
+   * `closeWindows`, also until every tumbling window has had its final invocation.
    */
-  async waitUntilCaughtUp(options: { timeoutMs?: number; settleMs?: number } = {}): Promise<void> {
+  async waitUntilCaughtUp(
+    options: { timeoutMs?: number; settleMs?: number; closeWindows?: boolean } = {},
+  ): Promise<void> {
     const started = Date.now();
     const timeoutMs = options.timeoutMs ?? 60_000;
     let quietSince: number | undefined;
@@ -127,7 +137,11 @@ export class LocalEventSourceMapping {
       const status = this.status();
       const readAfterStart = [...this.#running.values()].every((c) => c.lastReadAt > started);
       const quiet =
-        status.inFlight === 0 && status.shards.waiting === 0 && readAfterStart && this.#lastDiscovery > started;
+        status.inFlight === 0 &&
+        status.shards.waiting === 0 &&
+        readAfterStart &&
+        this.#lastDiscovery > started &&
+        (!options.closeWindows || status.openWindows === 0);
       if (quiet) {
         quietSince ??= Date.now();
         if (Date.now() - quietSince >= settleMs) return;

@@ -8,11 +8,12 @@ import type { ShardflowConfig } from '../config/types.js';
 import { ConfigError } from '../errors.js';
 import { createHandler, type HandlerOptions } from '../handler.js';
 import { createLogger, type Logger } from '../observability/logger.js';
+import type { BatchResult } from '../processing/batch-engine.js';
 import { FileCheckpointStore, InMemoryCheckpointStore } from './checkpoint/index.js';
 import { createOnFailureDestination } from './destinations/index.js';
 import { createResources, type RunningEmulators, startEmulators } from './emulators/index.js';
 import { LocalEventSourceMapping } from './event-source-mapping.js';
-import type { LocalFunction } from './invoke-function.js';
+import type { LambdaContext, LocalFunction } from './invoke-function.js';
 import { mappingUuid } from './mapping-uuid.js';
 import type { CheckpointStore, OnFailureDestination, StreamSource } from './ports.js';
 import { resolveEsmSettings } from './settings.js';
@@ -55,6 +56,8 @@ export interface LocalRunOptions {
   readonly logger?: Logger;
   /** Per-stream handler options (inject a quarantine sink, an idempotency store, …). */
   readonly handlerOptions?: (stream: string) => HandlerOptions;
+  /** Called with every invocation's detailed result (per-record fates), e.g. for reconciliation. */
+  readonly onBatchResult?: (stream: string, result: BatchResult) => void;
   /** Wrap each stream's handler (tests inject failures or record calls). */
   readonly wrapHandler?: (stream: string, handler: LocalFunction['handler']) => LocalFunction['handler'];
 }
@@ -69,7 +72,7 @@ export interface LocalRun {
   /** Where local-only on-failure records (SQS/SNS stand-ins) and checkpoints are kept. */
   readonly stateDir: string;
   /** Waits until every mapping has handled everything written so far. */
-  waitUntilCaughtUp(options?: { timeoutMs?: number }): Promise<void>;
+  waitUntilCaughtUp(options?: { timeoutMs?: number; closeWindows?: boolean }): Promise<void>;
   /** Stops the mappings (in-flight batches abandoned without moving checkpoints), then the emulators. */
   stop(): Promise<void>;
 }
@@ -145,7 +148,15 @@ export async function startLocal(options: LocalRunOptions): Promise<LocalRun> {
         arn: `arn:aws:lambda:${region}:${LOCAL_ACCOUNT_ID}:function:${functionName}`,
         timeoutMs: settings.timeoutSeconds * 1000,
         memoryMB: settings.memorySize,
-        handler: options.wrapHandler?.(name, handler) ?? handler,
+        handler:
+          options.wrapHandler?.(name, handler) ??
+          (options.onBatchResult === undefined
+            ? handler
+            : async (event: unknown, context: LambdaContext) => {
+                const result = await handler.run(event, context);
+                options.onBatchResult!(name, result);
+                return result.response;
+              }),
       };
       const destination = localDestination(settings.onFailure, stateDir, name, clients.s3, logger);
       const uuid = mappingUuid(config.service, name);

@@ -131,6 +131,11 @@ export class ShardConsumer {
     return this.#tracker.pending;
   }
 
+  /** Tumbling windows opened and not yet closed by their final invocation. */
+  get openWindows(): number {
+    return this.#lanes.filter((lane) => lane.hasOpenWindow).length;
+  }
+
   /** Reads the shard until it ends or the ESM stops; resolves once every lane is idle. */
   async run(): Promise<'ended' | 'stopped'> {
     const lanes = this.#lanes.map((lane) => lane.run());
@@ -255,6 +260,10 @@ class Lane {
   constructor(consumer: ShardConsumer, id: number) {
     this.#consumer = consumer;
     this.#id = id;
+  }
+
+  get hasOpenWindow(): boolean {
+    return this.#window !== undefined;
   }
 
   push(items: readonly Queued[]): void {

@@ -8,9 +8,11 @@ import type { BatchMetrics } from '../observability/metrics.js';
 import { decodeEvent } from '../records/index.js';
 import type { DecodedEntry, StreamRecord } from '../records/stream-record.js';
 import { createRouter } from '../routing/index.js';
+import { BatchBuffers } from './batch-buffers.js';
 import { type BatchItemFailure, checkpointFailures } from './checkpoint.js';
 import { DeadlineGuard } from './deadline-guard.js';
 import {
+  BatchCommitError,
   DeadlineReachedError,
   IdempotencyInProgressError,
   NonErrorThrownError,
@@ -155,7 +157,9 @@ export class BatchEngine {
     try {
       const items = this.#prepare(entries, logger);
       const claims = await this.#claim(items, guard);
-      await this.#execute(items, claims, logger, guard, awsRequestId, windows);
+      const buffers = new BatchBuffers();
+      await this.#execute(items, claims, logger, guard, awsRequestId, windows, buffers);
+      await this.#commit(items, buffers, logger, awsRequestId);
       await this.#finish(items, logger, context);
       if (windows?.isFinal && !items.some((item) => item.fate !== undefined && RETRY_FATES.has(item.fate))) {
         try {
@@ -286,6 +290,7 @@ export class BatchEngine {
     guard: DeadlineGuard,
     awsRequestId: string | undefined,
     windows: WindowState | undefined,
+    buffers: BatchBuffers,
   ): Promise<void> {
     const { stream } = this.#options;
     // Windowed aggregation needs one order for the shard so that the returned state matches the checkpoint.
@@ -335,7 +340,7 @@ export class BatchEngine {
         const processor = item.processor!;
         const window = windows?.contextFor(processor);
         const snapshot = window !== undefined ? windows!.snapshot(processor) : undefined;
-        const ctx = new RecordContext(item.record!, processor, logger, guard, awsRequestId, key, window);
+        const ctx = new RecordContext(item.record!, processor, logger, guard, awsRequestId, key, window, buffers);
         try {
           const result = processor.process(item.payload, ctx as never);
           if (isThenable(result)) await result;
@@ -372,7 +377,30 @@ export class BatchEngine {
     await Promise.all(Array.from(groups.values(), (group) => limit(() => runGroup(group))));
   }
 
-  /** Phase 4: write quarantined records, then record idempotency completions and releases. */
+  /** Phase 4a: commit processors' batch buffers; a failed commit reports that processor's records for retry. */
+  async #commit(items: WorkItem[], buffers: BatchBuffers, logger: Logger, awsRequestId: string | undefined) {
+    const first = items[0];
+    const failed = await buffers.commitAll({
+      stream: this.#options.streamName,
+      shardId:
+        first === undefined ? undefined : first.entry.ok ? first.entry.record.shardId : first.entry.failure.shardId,
+      awsRequestId,
+      firstSequenceNumber: first?.sequenceNumber,
+    });
+    if (failed.size === 0) return;
+    for (const [processor, cause] of failed) {
+      logger.error({ processor: processor.name, err: cause }, 'batch commit failed: reporting its records for retry');
+    }
+    for (const item of items) {
+      if (item.fate !== Fate.processed || item.processor === undefined || !failed.has(item.processor)) continue;
+      item.fate = Fate.failed;
+      item.error = new BatchCommitError(`commit of '${item.processor.name}' failed`, {
+        cause: failed.get(item.processor),
+      });
+    }
+  }
+
+  /** Phase 4b: write quarantined records, then record idempotency completions and releases. */
   async #finish(items: WorkItem[], logger: Logger, context: InvocationContext | undefined): Promise<void> {
     const quarantined = items.filter((item) => item.fate === Fate.quarantined);
     if (quarantined.length > 0) await this.#quarantine(quarantined, logger, context);

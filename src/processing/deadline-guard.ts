@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events';
+
 /** What the deadline guard needs from the Lambda context. */
 export interface RemainingTime {
   getRemainingTimeInMillis?(): number;
@@ -23,6 +25,8 @@ export class DeadlineGuard {
   constructor(context: RemainingTime | undefined, marginMs: number) {
     this.#context = context;
     this.#marginMs = marginMs;
+    // Every record of a batch may hand this signal to SDK calls: many listeners are expected.
+    setMaxListeners(0, this.#controller.signal);
     const remaining = this.remainingMs();
     if (Number.isFinite(remaining)) {
       const delay = Math.max(0, remaining - marginMs);

@@ -26,3 +26,6 @@ export class NonErrorThrownError extends TransientError {}
 
 /** A windowed processor's `onClose` failed: the whole final invocation fails, as Lambda requires. */
 export class WindowCloseError extends TransientError {}
+
+/** A processor's `batch.commit` failed: the records it handled in the invocation are retried. */
+export class BatchCommitError extends TransientError {}

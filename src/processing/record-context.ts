@@ -1,6 +1,7 @@
 import type { AnyProcessor, ProcessorContext, WindowContext } from '../config/processor.js';
 import { type Logger, recordBindings } from '../observability/logger.js';
 import type { StreamRecord } from '../records/stream-record.js';
+import type { BatchBuffers } from './batch-buffers.js';
 import type { DeadlineGuard } from './deadline-guard.js';
 import { previousPayload } from './payload.js';
 
@@ -8,7 +9,7 @@ import { previousPayload } from './payload.js';
  * The `ctx` handed to a processor. Built per record, so the costly parts (the child logger, the
  * validated old image) are created only when a processor touches them.
  */
-export class RecordContext implements ProcessorContext<unknown, unknown> {
+export class RecordContext implements ProcessorContext<unknown, unknown, unknown> {
   readonly record: StreamRecord;
   readonly awsRequestId: string | undefined;
   readonly idempotencyKey: string | undefined;
@@ -16,6 +17,7 @@ export class RecordContext implements ProcessorContext<unknown, unknown> {
   readonly #processor: AnyProcessor;
   readonly #parentLogger: Logger;
   readonly #guard: DeadlineGuard;
+  readonly #buffers: BatchBuffers | undefined;
   #logger: Logger | undefined;
 
   constructor(
@@ -26,6 +28,7 @@ export class RecordContext implements ProcessorContext<unknown, unknown> {
     awsRequestId: string | undefined,
     idempotencyKey: string | undefined,
     window: WindowContext<unknown> | undefined,
+    buffers?: BatchBuffers,
   ) {
     this.record = record;
     this.#processor = processor;
@@ -34,6 +37,11 @@ export class RecordContext implements ProcessorContext<unknown, unknown> {
     this.awsRequestId = awsRequestId;
     this.idempotencyKey = idempotencyKey;
     this.window = window;
+    this.#buffers = buffers;
+  }
+
+  get batch(): unknown {
+    return this.#buffers?.for(this.#processor);
   }
 
   get oldImage(): Record<string, unknown> | undefined {

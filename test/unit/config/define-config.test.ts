@@ -127,15 +127,17 @@ describe('defineConfig', () => {
     );
   });
 
-  it('rejects two different processors with one name, and two streams on one source', () => {
+  it('rejects two different processors with one name, and more readers of one source than AWS allows', () => {
     // Arrange
     const twin = defineProcessor({ name: 'order-facts', schema: z.object({}), process() {} });
     const twins = config({ clicks: kinesis({ routes: [{ processor: twin }] }) });
-    const sameSource = config({ a: kinesis(), b: kinesis() });
+    const sixReaders = config(Object.fromEntries(['a', 'b', 'c', 'd', 'e', 'f'].map((n) => [n, kinesis()])));
+    const twoReaders = config({ a: kinesis(), b: kinesis() });
 
     // Act / Assert
     expect(() => defineConfig(twins)).toThrow(DuplicateNameError);
-    expect(() => defineConfig(sameSource)).toThrow(DuplicateNameError);
+    expect(() => defineConfig(sixReaders)).toThrow(DuplicateNameError);
+    expect(() => defineConfig(twoReaders)).not.toThrow();
   });
 
   it('rejects a malformed route pattern at definition time', () => {

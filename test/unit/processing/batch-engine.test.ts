@@ -639,3 +639,59 @@ describe('BatchEngine: quarantine happens once per record when the stream has an
     expect(sink.entries).toHaveLength(1);
   });
 });
+
+describe('BatchEngine: per-invocation batch buffers', () => {
+  const build = (commit: (buffer: number[]) => void) => {
+    const processor = defineProcessor({
+      name: 'clicks',
+      schema: Click,
+      batch: { create: (): number[] => [], commit },
+      process(click, ctx) {
+        ctx.batch.push(click.n);
+      },
+    });
+    return defineConfig({
+      service: 'test-service',
+      streams: {
+        clicks: { source: { type: 'kinesis', stream: 'clicks' }, startingPosition: 'LATEST', routes: [{ processor }] },
+      },
+    });
+  };
+
+  it('commits one buffer per invocation holding every record the processor handled', async () => {
+    // Arrange
+    const commits: number[][] = [];
+    const handler = handlerFor(build((buffer) => void commits.push([...buffer])));
+    const event = kinesisEvent([0, 1, 2].map((n) => ({ pk: `k${n}`, data: { userId: `k${n}`, n } })));
+
+    // Act
+    await handler(event);
+    await handler(event);
+
+    // Assert
+    expect(commits).toEqual([
+      [0, 1, 2],
+      [0, 1, 2],
+    ]);
+  });
+
+  it('reports every record of a failed commit for retry', async () => {
+    // Arrange
+    const handler = handlerFor(
+      build(() => {
+        throw new Error('S3 unavailable');
+      }),
+    );
+    const event = kinesisEvent([0, 1].map((n) => ({ pk: `k${n}`, data: { userId: `k${n}`, n } })));
+
+    // Act
+    const result = await handler.run(event);
+
+    // Assert
+    expect(result.outcomes.map((o) => [o.fate, o.error?.name])).toEqual([
+      [Fate.failed, 'BatchCommitError'],
+      [Fate.failed, 'BatchCommitError'],
+    ]);
+    expect(result.response.batchItemFailures).toEqual([{ itemIdentifier: seq(0) }]);
+  });
+});

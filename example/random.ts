@@ -1,6 +1,5 @@
 /**
- * A small seeded PRNG (mulberry32) so demo and test data are reproducible run to run.
- * Not for cryptography.
+ * A small seeded PRNG (mulberry32) so generated load is reproducible run to run. Not for cryptography.
  *
  * @example
  * ```ts
