@@ -93,8 +93,8 @@ export async function runExample(
 
   const finalFates = new Map<string, Map<string, Fate>>();
   const onBatchResult = (stream: string, result: BatchResult) => {
-    let fates = finalFates.get(stream);
-    if (fates === undefined) finalFates.set(stream, (fates = new Map()));
+    const fates = finalFates.get(stream) ?? new Map<string, Fate>();
+    finalFates.set(stream, fates);
     for (const outcome of result.outcomes) {
       fates.set(`${outcome.sequenceNumber}#${outcome.subSequenceNumber ?? ''}`, outcome.fate);
     }

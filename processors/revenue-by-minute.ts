@@ -41,7 +41,8 @@ export default defineProcessor({
     const state = ctx.window!.state;
     state.first ??= ctx.record.sequenceNumber;
     const minute = order.updatedAt.slice(0, 16);
-    const total = (state.byMinute[minute] ??= { cents: 0, orders: 0 });
+    state.byMinute[minute] ??= { cents: 0, orders: 0 };
+    const total = state.byMinute[minute];
     total.cents += order.totalCents;
     total.orders += 1;
   },

@@ -106,7 +106,9 @@ export class NoOnFailureDestinationError extends ShardflowError {
  */
 export class OnFailureRecordNotFoundError extends ShardflowError {
   constructor(stream: string, key: string) {
-    super(`stream '${stream}' has no on-failure record with key ${key} (see \`shardflow destinations list ${stream}\`)`);
+    super(
+      `stream '${stream}' has no on-failure record with key ${key} (see \`shardflow destinations list ${stream}\`)`,
+    );
   }
 }
 
@@ -150,4 +152,19 @@ export function describeCliError(error: unknown): string {
   if (!(error instanceof Error)) return `Error: ${String(error)}`;
   const message = error.message.split('\n')[0] ?? '';
   return `${error.name}: ${message}`;
+}
+
+/**
+ * A stream named by the config cannot be found on the external services `shardflow dev --endpoint-*`
+ * points at (no such stream or table, or the table has no stream).
+ *
+ * @example
+ * ```ts
+ * throw new ExternalStreamError("Kinesis stream 'clicks'", 'ResourceNotFoundException: Stream clicks not found');
+ * ```
+ */
+export class ExternalStreamError extends ShardflowError {
+  constructor(resource: string, reason: string, options?: ErrorOptions) {
+    super(`${resource}: ${reason}`, options);
+  }
 }

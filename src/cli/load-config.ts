@@ -3,10 +3,8 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ShardflowConfig } from '../config/types.js';
 import { ConfigError } from '../errors.js';
+import { CliDefaults } from './constants.js';
 import { CliUsageError, ConfigFileError } from './errors.js';
-
-/** The config file the commands read unless `--config` names another. */
-export const DEFAULT_CONFIG_FILE = 'shardflow.config.ts';
 
 /**
  * Loads a shardflow config file (TypeScript or JavaScript; the `shardflow` bin runs under tsx) by dynamic
@@ -21,7 +19,7 @@ export const DEFAULT_CONFIG_FILE = 'shardflow.config.ts';
  * Object.keys(config.streams); // ['orders', 'clicks']
  * ```
  */
-export async function loadConfig(file: string = DEFAULT_CONFIG_FILE): Promise<ShardflowConfig> {
+export async function loadConfig(file: string = CliDefaults.configFile): Promise<ShardflowConfig> {
   const path = resolve(file);
   try {
     await access(path);
