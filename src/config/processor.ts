@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Logger } from '../observability/logger.js';
+import type { TransactWriteItem } from '../processing/idempotency/idempotency-store.js';
 import type { PayloadFormat, StreamRecord } from '../records/stream-record.js';
 
 /** The tumbling window an invocation belongs to, with this processor's slice of the carried state. */
@@ -34,6 +35,18 @@ export interface ProcessorContext<TPayload, TState = never, TBatch = never> {
   readonly awsRequestId: string | undefined;
   /** The idempotency key of this record, when the processor is idempotent. */
   readonly idempotencyKey: string | undefined;
+  /**
+   * The DynamoDB `TransactWriteItems` entry that marks this record done in the idempotency table,
+   * conditioned on this invocation still holding the record's lock. Put it in the same transaction as
+   * the effect and the effect is exactly-once even if the function dies right after it. `undefined`
+   * when the processor is not idempotent or the store is not DynamoDB.
+   *
+   * @example
+   * ```ts
+   * await dynamodb.send(new TransactWriteItemsCommand({ TransactItems: [effect, ctx.completionItem()!] }));
+   * ```
+   */
+  completionItem(): TransactWriteItem | undefined;
   /** Tumbling-window state; present only when the processor declares `window` and the event carries one. */
   readonly window: [TState] extends [never] ? undefined : WindowContext<TState> | undefined;
   /** This invocation's output buffer; present only when the processor declares `batch`. */

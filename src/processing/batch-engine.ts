@@ -340,7 +340,17 @@ export class BatchEngine {
         const processor = item.processor!;
         const window = windows?.contextFor(processor);
         const snapshot = window !== undefined ? windows!.snapshot(processor) : undefined;
-        const ctx = new RecordContext(item.record!, processor, logger, guard, awsRequestId, key, window, buffers);
+        const ctx = new RecordContext(
+          item.record!,
+          processor,
+          logger,
+          guard,
+          awsRequestId,
+          key,
+          window,
+          buffers,
+          this.#options.idempotency,
+        );
         try {
           const result = processor.process(item.payload, ctx as never);
           if (isThenable(result)) await result;

@@ -3,6 +3,7 @@ import { type Logger, recordBindings } from '../observability/logger.js';
 import type { StreamRecord } from '../records/stream-record.js';
 import type { BatchBuffers } from './batch-buffers.js';
 import type { DeadlineGuard } from './deadline-guard.js';
+import type { IdempotencyStore, TransactWriteItem } from './idempotency/idempotency-store.js';
 import { previousPayload } from './payload.js';
 
 /**
@@ -18,6 +19,7 @@ export class RecordContext implements ProcessorContext<unknown, unknown, unknown
   readonly #parentLogger: Logger;
   readonly #guard: DeadlineGuard;
   readonly #buffers: BatchBuffers | undefined;
+  readonly #store: IdempotencyStore | undefined;
   #logger: Logger | undefined;
 
   constructor(
@@ -29,6 +31,7 @@ export class RecordContext implements ProcessorContext<unknown, unknown, unknown
     idempotencyKey: string | undefined,
     window: WindowContext<unknown> | undefined,
     buffers?: BatchBuffers,
+    store?: IdempotencyStore,
   ) {
     this.record = record;
     this.#processor = processor;
@@ -38,6 +41,11 @@ export class RecordContext implements ProcessorContext<unknown, unknown, unknown
     this.idempotencyKey = idempotencyKey;
     this.window = window;
     this.#buffers = buffers;
+    this.#store = store;
+  }
+
+  completionItem(): TransactWriteItem | undefined {
+    return this.idempotencyKey === undefined ? undefined : this.#store?.completionItem?.(this.idempotencyKey);
   }
 
   get batch(): unknown {

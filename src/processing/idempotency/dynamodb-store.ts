@@ -28,7 +28,7 @@ import {
   IdempotencyStatus,
 } from './constants.js';
 import { IdempotencyStoreError } from './errors.js';
-import type { ClaimState, IdempotencyStore } from './idempotency-store.js';
+import type { ClaimState, IdempotencyStore, TransactWriteItem } from './idempotency-store.js';
 
 /** Options for {@link DynamoDBIdempotencyStore}. */
 export interface DynamoDBIdempotencyStoreOptions {
@@ -125,6 +125,8 @@ export class DynamoDBIdempotencyStore implements IdempotencyStore {
   readonly #maxClaimRounds: number;
   readonly #maxBatchAttempts: number;
   readonly #maxConcurrentRequests: number;
+  /** Lock tokens (`lockExpiresAt`) of the keys this instance holds, by storage id, for `completionItem`. */
+  readonly #locks = new Map<string, number>();
 
   constructor(options: DynamoDBIdempotencyStoreOptions) {
     if (typeof options.tableName !== 'string' || options.tableName.length === 0) {
@@ -175,7 +177,27 @@ export class DynamoDBIdempotencyStore implements IdempotencyStore {
     return claims;
   }
 
+  completionItem(key: string): TransactWriteItem | undefined {
+    const id = storageId(key);
+    const lock = this.#locks.get(id);
+    if (lock === undefined) return undefined;
+    return {
+      Put: {
+        TableName: this.#tableName,
+        Item: {
+          [IdempotencyAttribute.id]: { S: id },
+          [IdempotencyAttribute.status]: { S: IdempotencyStatus.completed },
+          [IdempotencyAttribute.expiration]: { N: String(expirationFor(this.#now(), this.#ttlSeconds)) },
+        },
+        ConditionExpression: '#status = :inProgress AND #lockExpiresAt = :lock',
+        ExpressionAttributeNames: { '#status': IdempotencyAttribute.status, '#lockExpiresAt': IdempotencyAttribute.lockExpiresAt },
+        ExpressionAttributeValues: { ':inProgress': { S: IdempotencyStatus.inProgress }, ':lock': { N: String(lock) } },
+      },
+    };
+  }
+
   async finish(completed: readonly string[], released: readonly string[]): Promise<void> {
+    for (const key of [...completed, ...released]) this.#locks.delete(storageId(key));
     const done = new Set(distinctKeys(completed).map(storageId));
     const freed = distinctKeys(released)
       .map(storageId)
@@ -285,6 +307,7 @@ export class DynamoDBIdempotencyStore implements IdempotencyStore {
     try {
       await this.#client.send(command);
       outcome.acquired.push(...ids);
+      for (const id of ids) this.#locks.set(id, lockExpiresAt);
       return;
     } catch (error) {
       if (!isTransactionCanceled(error)) throw this.#storeError('TransactWriteItems', error);

@@ -50,4 +50,22 @@ export interface IdempotencyStore {
    * acquired: a release deletes the key's item unconditionally. A key in both lists counts as completed.
    */
   finish(completed: readonly string[], released: readonly string[]): Promise<void>;
+  /**
+   * Optional (DynamoDB): the `TransactWriteItems` entry that marks an acquired key `COMPLETED`, conditioned
+   * on this invocation still holding its lock. Written in the same transaction as the effect, it closes the
+   * crash window above: effect and completion commit together or not at all. `undefined` for keys this
+   * store instance did not acquire.
+   */
+  completionItem?(key: string): TransactWriteItem | undefined;
+}
+
+/** A DynamoDB `TransactWriteItems` entry (structurally: the SDK's `TransactWriteItem`). */
+export interface TransactWriteItem {
+  readonly Put?: {
+    readonly TableName: string;
+    readonly Item: Record<string, unknown>;
+    readonly ConditionExpression?: string;
+    readonly ExpressionAttributeNames?: Record<string, string>;
+    readonly ExpressionAttributeValues?: Record<string, unknown>;
+  };
 }

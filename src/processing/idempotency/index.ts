@@ -19,5 +19,5 @@ export { DynamoDBIdempotencyStore, type DynamoDBIdempotencyStoreOptions } from '
 export { type EnsureIdempotencyTableOptions, ensureIdempotencyTable } from './ensure-idempotency-table.js';
 export { IdempotencyStoreError, IdempotencyTableError, InvalidIdempotencyKeyError } from './errors.js';
 export { namespacedKey, recordIdentityKey } from './idempotency-key.js';
-export type { ClaimState, IdempotencyStore } from './idempotency-store.js';
+export type { ClaimState, IdempotencyStore, TransactWriteItem } from './idempotency-store.js';
 export { InMemoryIdempotencyStore, type InMemoryIdempotencyStoreOptions } from './in-memory-store.js';
