@@ -9,10 +9,35 @@ export default defineConfig({
   service: 'shop-analytics',
   processors: [orderFacts, orderTombstones, revenueByMinute, clickSessions],
   logging: { redact: ['*.customerId'] },
+  // The app's own resources: created by the stack, granted to the streams that use them, names passed in env.
+  resources: {
+    lake: {
+      type: 's3',
+      bucket: 'shop-analytics-lake',
+      prefix: 'lake/',
+      env: 'SHOP_LAKE_BUCKET',
+      access: 'write',
+      streams: ['orders', 'revenue'],
+    },
+    sessions: {
+      type: 'dynamodb',
+      table: 'shop-analytics-sessions',
+      partitionKey: 'sessionId',
+      env: 'SHOP_SESSIONS_TABLE',
+      access: 'read-write',
+      streams: ['clicks'],
+    },
+  },
   streams: {
     // Orders table CDC → status transitions, revenue and tombstone facts in the data lake.
     orders: {
-      source: { type: 'dynamodb', table: 'orders', streamViewType: 'NEW_AND_OLD_IMAGES', keySchema: { partitionKey: 'orderId' } },
+      source: {
+        type: 'dynamodb',
+        table: 'orders',
+        streamViewType: 'NEW_AND_OLD_IMAGES',
+        keySchema: { partitionKey: 'orderId' },
+        create: true,
+      },
       startingPosition: 'TRIM_HORIZON',
       batchSize: 100,
       batchWindowSeconds: 1,
@@ -30,7 +55,13 @@ export default defineConfig({
     },
     // A second reader of the same table: payments only (ESM filtering), aggregated in tumbling windows.
     revenue: {
-      source: { type: 'dynamodb', table: 'orders', streamViewType: 'NEW_AND_OLD_IMAGES', keySchema: { partitionKey: 'orderId' } },
+      source: {
+        type: 'dynamodb',
+        table: 'orders',
+        streamViewType: 'NEW_AND_OLD_IMAGES',
+        keySchema: { partitionKey: 'orderId' },
+        create: true,
+      },
       startingPosition: 'TRIM_HORIZON',
       batchSize: 500,
       tumblingWindowSeconds: 15,
@@ -38,7 +69,10 @@ export default defineConfig({
       filterPatterns: [
         {
           eventName: ['MODIFY'],
-          dynamodb: { NewImage: { status: { S: ['PAID'] } }, OldImage: { status: { S: [{ 'anything-but': ['PAID'] }] } } },
+          dynamodb: {
+            NewImage: { status: { S: ['PAID'] } },
+            OldImage: { status: { S: [{ 'anything-but': ['PAID'] }] } },
+          },
         },
       ],
       quarantine: { type: 's3', bucket: 'shop-analytics-quarantine' },
@@ -47,7 +81,7 @@ export default defineConfig({
     },
     // Clickstream (partly KPL-aggregated) → per-session summaries, in order per user.
     clicks: {
-      source: { type: 'kinesis', stream: 'clicks', shards: 4 },
+      source: { type: 'kinesis', stream: 'clicks', shards: 4, create: true },
       startingPosition: 'TRIM_HORIZON',
       batchSize: 500,
       parallelizationFactor: 2,

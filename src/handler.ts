@@ -86,6 +86,7 @@ export function createHandler(
     quarantine,
     idempotency,
     metrics,
+    quarantineRedactPaths: stream.keepRedactedInQuarantine ? [] : (config.logging?.redact ?? []),
   });
   const run = (event: unknown, context?: Partial<Context>) => engine.run(event, context);
   const handler = (async (event: unknown, context?: Partial<Context>) =>

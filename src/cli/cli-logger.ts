@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { pino } from 'pino';
+import { type Level, pino } from 'pino';
 import { createLogger, type Logger } from '../observability/logger.js';
 
 /** Where a CLI command writes text: `process.stdout`/`process.stderr`, or a test double. */
@@ -16,8 +16,11 @@ export interface CliLoggerOptions {
   readonly redact?: readonly string[] | undefined;
   /** Append JSON lines to this file (parent directories are created). */
   readonly file?: string;
-  /** Also write every line here: human-readable (pino-pretty) when `pretty`, JSON lines otherwise. */
-  readonly console?: { readonly output: TextOutput; readonly pretty: boolean };
+  /**
+   * Also write lines here: human-readable (pino-pretty) when `pretty`, JSON lines otherwise; only from
+   * `level` up when given (e.g. warnings only on a terminal while the file takes everything).
+   */
+  readonly console?: { readonly output: TextOutput; readonly pretty: boolean; readonly level?: Level | undefined };
 }
 
 /** A logger for a CLI command and the means to flush it before the process exits. */
@@ -44,7 +47,7 @@ export interface CliLogger {
  * ```
  */
 export async function createCliLogger(options: CliLoggerOptions): Promise<CliLogger> {
-  const targets: { level: 'trace'; stream: { write(line: string): unknown } }[] = [];
+  const targets: { level: Level; stream: { write(line: string): unknown } }[] = [];
   let file: ReturnType<typeof pino.destination> | undefined;
   if (options.file !== undefined) {
     mkdirSync(dirname(options.file), { recursive: true });
@@ -52,9 +55,9 @@ export async function createCliLogger(options: CliLoggerOptions): Promise<CliLog
     targets.push({ level: 'trace', stream: file });
   }
   if (options.console !== undefined) {
-    const { output, pretty } = options.console;
+    const { output, pretty, level = 'trace' } = options.console;
     const format = pretty ? await loadPrettyFormatter() : undefined;
-    targets.push({ level: 'trace', stream: { write: (line) => output.write(format ? format(line) : line) } });
+    targets.push({ level, stream: { write: (line) => output.write(format ? format(line) : line) } });
   }
   // The logger filters by level; every target takes what it lets through.
   const logger =

@@ -1,6 +1,13 @@
 import { ShardflowError } from '../errors.js';
 
-/** Process exit codes of the `shardflow` command. */
+/**
+ * Process exit codes of the `shardflow` command.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = report.returned ? ExitCode.ok : ExitCode.failure;
+ * ```
+ */
 export const ExitCode = {
   /** Done (for `invoke`: the handler returned, even with partial failures — the output is a report). */
   ok: 0,

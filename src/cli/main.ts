@@ -1,21 +1,8 @@
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { ShardflowConfig } from '../config/types.js';
+import { registerBench } from './commands/bench.js';
+import { registerValidate } from './commands/validate.js';
 import { CliDefaults } from './constants.js';
 import { describeCliError, ExitCode, exitCodeOf } from './errors.js';
-
-function integer(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a non-negative integer');
-  return n;
-}
-
-function fraction(value: string): number {
-  const n = Number(value);
-  if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('expected a number from 0 to 1');
-  return n;
-}
 
 function positiveNumber(value: string): number {
   const n = Number(value);
@@ -33,11 +20,6 @@ function act<A extends unknown[]>(run: (...args: A) => Promise<number>): (...arg
       process.exitCode = exitCodeOf(error);
     }
   };
-}
-
-async function loadDefault<T>(file: string): Promise<T> {
-  const module = (await import(pathToFileURL(resolve(file)).href)) as { default: T };
-  return module.default;
 }
 
 const program = new Command()
@@ -58,7 +40,7 @@ program
   .option('--endpoint-s3 <url>', 'use a running S3 (or s3rver)')
   .option('--region <region>', 'region of the --endpoint-* services (default: AWS_REGION)')
   .option('--duration <seconds>', 'stop after this many seconds', positiveNumber)
-  .option('--log-level <level>', 'log level (default: the config, LOG_LEVEL, or info)')
+  .option('--log-level <level>', 'log file level (default: the config, LOG_LEVEL, or info); terminal: warn')
   .action(
     act(async (options) => {
       const { runDev } = await import('./dev/dev-command.js');
@@ -151,5 +133,8 @@ destinationsCommand('redrive', 'fetch the described records and re-invoke the ha
       });
     }),
   );
+
+registerValidate(program);
+registerBench(program);
 
 await program.parseAsync(process.argv);

@@ -1,3 +1,5 @@
+import type { AppResourceConfig } from '../deploy/app-resources.js';
+import type { StagesConfig } from '../deploy/stage-overrides.js';
 import type { QuarantineSinkSpec } from '../processing/quarantine/index.js';
 import type { EventPattern, RouteMatch } from '../routing/index.js';
 import type { AnyProcessor } from './processor.js';
@@ -11,6 +13,10 @@ export interface KinesisSourceConfig {
   readonly shards?: number;
   /** Existing stream ARN (deploy); defaults to the stream of that name in the stage's account/region. */
   readonly arn?: string;
+  /** Deploy: the stack creates the stream (named `<stream>-<stage>`). */
+  readonly create?: boolean;
+  /** Deploy: the stream ARN comes from this CloudFormation export. */
+  readonly import?: string;
 }
 
 /** A DynamoDB table's stream as the source of a stream function. */
@@ -24,6 +30,10 @@ export interface DynamoDBSourceConfig {
   readonly keySchema?: { readonly partitionKey: string; readonly sortKey?: string };
   /** Existing stream ARN (deploy). */
   readonly streamArn?: string;
+  /** Deploy: the stack creates the table with its stream (named `<table>-<stage>`). */
+  readonly create?: boolean;
+  /** Deploy: the table's stream ARN comes from this CloudFormation export. */
+  readonly import?: string;
 }
 
 /** Where Lambda's event source mapping sends the on-failure record of a discarded batch. */
@@ -90,6 +100,12 @@ export interface EngineSettings {
   readonly maxRecordBytes?: number;
   /** Where permanent failures go. Default: a local NDJSON file under `.shardflow/quarantine/` (local runs). */
   readonly quarantine?: QuarantineSinkSpec;
+  /**
+   * Quarantine entries get the `logging.redact` paths redacted in their payload (Kinesis JSON data,
+   * DynamoDB images); non-JSON Kinesis data is dropped (length and SHA-256 kept). Set `true` to keep the
+   * records verbatim (redrive-ready, secrets included). Default false.
+   */
+  readonly keepRedactedInQuarantine?: boolean;
   /** Table for idempotent processors. Required when any routed processor sets `idempotency`. */
   readonly idempotency?: { readonly table: string; readonly ttlSeconds?: number };
 }
@@ -120,6 +136,10 @@ export interface ShardflowConfigInput<TProcessors extends readonly AnyProcessor[
   readonly streams: Readonly<Record<string, StreamConfig<TProcessors[number]['name']>>>;
   readonly logging?: { readonly level?: string; readonly redact?: readonly string[] };
   readonly metrics?: { readonly enabled?: boolean; readonly namespace?: string };
+  /** Per-stage overrides for deploys (`osls package --stage <name>`); see docs/deploy.md. */
+  readonly stages?: StagesConfig;
+  /** The app's own resources (buckets, tables) the stack creates and grants to the streams that use them. */
+  readonly resources?: Readonly<Record<string, AppResourceConfig>>;
 }
 
 /** A validated config, as returned by `defineConfig`. */

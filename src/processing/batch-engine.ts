@@ -25,6 +25,7 @@ import type { ClaimState, IdempotencyStore } from './idempotency/index.js';
 import { namespacedKey, recordIdentityKey } from './idempotency/index.js';
 import { rawPayload, validatePayload } from './payload.js';
 import {
+  createEntryRedactor,
   type QuarantineEntry,
   type QuarantineSink,
   QuarantineWriteError,
@@ -76,6 +77,8 @@ export interface BatchEngineOptions {
   readonly quarantine?: QuarantineSink | undefined;
   readonly idempotency?: IdempotencyStore | undefined;
   readonly metrics?: BatchMetrics | undefined;
+  /** Paths redacted in quarantine entries' payloads (from `logging.redact`, unless the stream keeps them). */
+  readonly quarantineRedactPaths?: readonly string[];
 }
 
 /** One record's journey through a batch. Mutable only inside the engine. */
@@ -132,6 +135,7 @@ export class BatchEngine {
   readonly #options: BatchEngineOptions;
   readonly #router: ReturnType<typeof createRouter<AnyProcessor>>;
   readonly #routedProcessors: readonly AnyProcessor[];
+  readonly #redactEntry: ((entry: QuarantineEntry) => QuarantineEntry) | undefined;
 
   constructor(options: BatchEngineOptions) {
     this.#options = options;
@@ -142,6 +146,7 @@ export class BatchEngine {
       return { match: route.match, target: processor };
     });
     this.#router = createRouter(routes, `streams.${options.streamName}.routes`);
+    this.#redactEntry = createEntryRedactor(options.quarantineRedactPaths ?? []);
     this.#routedProcessors = [...new Set(routes.map((r) => r.target))];
   }
 
@@ -234,8 +239,10 @@ export class BatchEngine {
         continue;
       }
       if (match === undefined) {
-        if (unmatched === 'skip') item.fate = Fate.ignored;
-        else if (unmatched === 'quarantine') item.permanent = new UnmatchedRecordError('no route matches the record');
+        if (unmatched === 'skip') {
+          item.fate = Fate.ignored;
+          logger.debug(recordBindings(record), 'no route matches the record: skipped (unmatched policy: skip)');
+        } else if (unmatched === 'quarantine') item.permanent = new UnmatchedRecordError('no route matches the record');
         else item.transient = new UnroutableRecordError('no route matches the record (unmatched policy: fail)');
         continue;
       }
@@ -464,15 +471,17 @@ export class BatchEngine {
       functionName: context?.functionName,
       awsRequestId: context?.awsRequestId,
     };
-    const entries = items.map((item) =>
-      toQuarantineEntry({
+    const redact = this.#redactEntry;
+    const entries = items.map((item) => {
+      const entry = toQuarantineEntry({
         record: item.entry.ok ? item.entry.record : item.entry.failure,
         error: item.error,
         processor: item.processor?.name,
         context: quarantineContext,
         now,
-      }),
-    );
+      });
+      return redact === undefined ? entry : redact(entry);
+    });
     let notStored: ReadonlySet<QuarantineEntry> = new Set();
     try {
       await sink.write(entries);

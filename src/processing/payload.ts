@@ -34,7 +34,14 @@ export function rawPayload(record: StreamRecord, processor: AnyProcessor): unkno
  * ```
  */
 export function validatePayload(processor: AnyProcessor, value: unknown): unknown {
-  const result = processor.schema.safeParse(value);
+  let result: ReturnType<AnyProcessor['schema']['safeParse']>;
+  try {
+    result = processor.schema.safeParse(value);
+  } catch (error) {
+    // A schema that throws instead of reporting (e.g. a stack overflow on a 100k-deep payload).
+    const reason = error instanceof Error ? error.name : 'error';
+    throw new SchemaValidationError(processor.name, [], `the schema could not validate the payload (${reason})`);
+  }
   if (result.success) return result.data;
   const issues = result.error.issues;
   const first = issues[0];

@@ -46,11 +46,31 @@ export function unmarshallImage(
   const map = asObject(image);
   if (map === undefined) throw new InvalidImageError(identity, name, 'is not an attribute map');
   try {
+    // unmarshall builds maps with `obj[key] = value`: an attribute named __proto__ would become the
+    // object's prototype (its fields inherited, the attribute itself lost). Refuse it instead.
+    if (hasProtoKey(map)) throw new ImageValueError('an attribute is named __proto__');
     const prepared = binariesToBytesInMap(map);
     return unmarshall(prepared as Parameters<typeof unmarshall>[0], UNMARSHALL_OPTIONS) as Record<string, unknown>;
   } catch (error) {
     throw new InvalidImageError(identity, name, reasonOf(error), error);
   }
+}
+
+/** `true` when an attribute map, at any depth (M values, L items), has an attribute named `__proto__`. */
+function hasProtoKey(map: Record<string, unknown>): boolean {
+  for (const name of Object.keys(map)) {
+    if (name === '__proto__') return true;
+    const value = map[name] as { M?: unknown; L?: unknown } | null;
+    if (typeof value !== 'object' || value === null) continue;
+    if (typeof value.M === 'object' && value.M !== null && hasProtoKey(value.M as Record<string, unknown>)) return true;
+    if (Array.isArray(value.L)) {
+      for (const item of value.L as { M?: unknown }[]) {
+        if (typeof item?.M === 'object' && item.M !== null && hasProtoKey(item.M as Record<string, unknown>))
+          return true;
+      }
+    }
+  }
+  return false;
 }
 
 function reasonOf(error: unknown): string {

@@ -95,8 +95,16 @@ export class InvalidUtf8Error extends RecordDecodeError {
  * ```
  */
 export class InvalidJsonError extends RecordDecodeError {
-  constructor(identity: RecordIdentity, cause: unknown) {
-    super('record data is not valid JSON', identity, { cause });
+  /** Offset of the first invalid character, when the parser reported one. */
+  readonly position: number | undefined;
+  /**
+   * The parser's `SyntaxError` is deliberately not kept as `cause`: V8 quotes the input around the bad
+   * token in its message, so a log line would carry fragments of the payload (card numbers, e-mails).
+   */
+  constructor(identity: RecordIdentity, parseError: unknown) {
+    const position = /position (\d+)/.exec(parseError instanceof Error ? parseError.message : '')?.[1];
+    super(`record data is not valid JSON${position === undefined ? '' : ` (at offset ${position})`}`, identity);
+    this.position = position === undefined ? undefined : Number(position);
   }
 }
 

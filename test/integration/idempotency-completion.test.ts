@@ -83,3 +83,34 @@ describe('DynamoDBIdempotencyStore.completionItem: effect and completion in one 
     expect(new DynamoDBIdempotencyStore({ client, tableName: 'idem' }).completionItem('never')).toBeUndefined();
   });
 });
+
+describe('DynamoDBIdempotencyStore.finish: releases never undo a committed completion', () => {
+  it('keeps a record completed when its transaction committed but the invocation saw an error and released it', async () => {
+    // Arrange — the effect and completion commit, then the client gives up (timeout/abort) and the engine releases.
+    const store = new DynamoDBIdempotencyStore({ client, tableName: 'idem' });
+    await store.begin(['r3'], 60_000);
+    await client.send(
+      new TransactWriteItemsCommand({ TransactItems: [effect('r3'), store.completionItem('r3') as TransactWriteItem] }),
+    );
+
+    // Act
+    await store.finish([], ['r3']);
+    const again = await new DynamoDBIdempotencyStore({ client, tableName: 'idem' }).begin(['r3'], 60_000);
+
+    // Assert
+    expect(again.get('r3')).toBe('completed');
+  });
+
+  it('still releases its own live lock so a retry can claim the record at once', async () => {
+    // Arrange
+    const store = new DynamoDBIdempotencyStore({ client, tableName: 'idem' });
+    await store.begin(['r4'], 60_000);
+
+    // Act
+    await store.finish([], ['r4']);
+    const again = await new DynamoDBIdempotencyStore({ client, tableName: 'idem' }).begin(['r4'], 60_000);
+
+    // Assert
+    expect(again.get('r4')).toBe('acquired');
+  });
+});

@@ -179,7 +179,7 @@ describe('DynamoDBIdempotencyStore (real DynamoDB Local)', () => {
     expect(claims.get(key)).toBe('acquired');
   });
 
-  it('handles 250 keys across chunks of 100 reads, 100 claims and 25 writes', async () => {
+  it('handles 250 keys across chunks of 100 reads, 100 claims, 25 completions and conditional releases', async () => {
     // Arrange
     const client = newClient();
     const store = new DynamoDBIdempotencyStore({ client, tableName: TABLE });
@@ -197,7 +197,8 @@ describe('DynamoDBIdempotencyStore (real DynamoDB Local)', () => {
     expect(states(second, batch.slice(200))).toEqual(Array(50).fill('acquired'));
     expect(calls.filter((c) => c === 'BatchGetItem')).toHaveLength(6); // 3 + 3
     expect(calls.filter((c) => c === 'TransactWriteItems')).toHaveLength(4); // 3 + 1 (the 50 released)
-    expect(calls.filter((c) => c === 'BatchWriteItem')).toHaveLength(10); // 250 / 25
+    expect(calls.filter((c) => c === 'BatchWriteItem')).toHaveLength(8); // 200 completions / 25
+    expect(calls.filter((c) => c === 'DeleteItem')).toHaveLength(50); // releases are conditional, one each
   });
 
   it('stores keys longer than the 2048-byte partition key limit (as their SHA-256)', async () => {

@@ -137,8 +137,9 @@ export class StatusBoard {
       this.#output.write(lines.map((line) => `status ${line}\n`).join(''));
       return;
     }
-    const columns = this.#output.columns ?? 120;
-    const fitted = lines.map((line) => (line.length >= columns ? line.slice(0, Math.max(1, columns - 1)) : line));
+    // A terminal that reports no width (0) gets whole lines.
+    const columns = this.#output.columns || Number.POSITIVE_INFINITY;
+    const fitted = lines.map((line) => (line.length >= columns ? line.slice(0, columns - 1) : line));
     this.#output.write(`${this.#erase()}${fitted.map((line) => `${line}\n`).join('')}`);
     this.#drawn = fitted.length;
   }

@@ -5,6 +5,8 @@ import {
   BatchGetItemCommand,
   BatchWriteItemCommand,
   type CancellationReason,
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
   type DynamoDBClient,
   TransactWriteItemsCommand,
   type WriteRequest,
@@ -190,14 +192,22 @@ export class DynamoDBIdempotencyStore implements IdempotencyStore {
           [IdempotencyAttribute.expiration]: { N: String(expirationFor(this.#now(), this.#ttlSeconds)) },
         },
         ConditionExpression: '#status = :inProgress AND #lockExpiresAt = :lock',
-        ExpressionAttributeNames: { '#status': IdempotencyAttribute.status, '#lockExpiresAt': IdempotencyAttribute.lockExpiresAt },
+        ExpressionAttributeNames: {
+          '#status': IdempotencyAttribute.status,
+          '#lockExpiresAt': IdempotencyAttribute.lockExpiresAt,
+        },
         ExpressionAttributeValues: { ':inProgress': { S: IdempotencyStatus.inProgress }, ':lock': { N: String(lock) } },
       },
     };
   }
 
   async finish(completed: readonly string[], released: readonly string[]): Promise<void> {
-    for (const key of [...completed, ...released]) this.#locks.delete(storageId(key));
+    const locks = new Map<string, number | undefined>();
+    for (const key of [...completed, ...released]) {
+      const id = storageId(key);
+      locks.set(id, this.#locks.get(id));
+      this.#locks.delete(id);
+    }
     const done = new Set(distinctKeys(completed).map(storageId));
     const freed = distinctKeys(released)
       .map(storageId)
@@ -216,8 +226,39 @@ export class DynamoDBIdempotencyStore implements IdempotencyStore {
         },
       });
     }
-    for (const id of freed) requests.push({ DeleteRequest: { Key: { [IdempotencyAttribute.id]: { S: id } } } });
-    await this.#forEachChunk(requests, DynamoDBLimits.batchWriteItems, (chunk) => this.#writeChunk(chunk));
+    if (requests.length > 0) {
+      await this.#forEachChunk(requests, DynamoDBLimits.batchWriteItems, (chunk) => this.#writeChunk(chunk));
+    }
+    // Releases are conditional (BatchWriteItem cannot be): delete only our own live lock. A record whose
+    // effect committed together with its completion (`completionItem`) but whose invocation saw an error
+    // (a timeout, an aborted request) is COMPLETED by now and must stay so. Releases are rare: one call each.
+    const limit = pLimit(this.#maxConcurrentRequests);
+    await Promise.all(freed.map((id) => limit(() => this.#release(id, locks.get(id)))));
+  }
+
+  /** Deletes a claim if it is still this instance's lock (or, when the lock is unknown, still in progress). */
+  async #release(id: string, lock: number | undefined): Promise<void> {
+    try {
+      await this.#client.send(
+        new DeleteItemCommand({
+          TableName: this.#tableName,
+          Key: { [IdempotencyAttribute.id]: { S: id } },
+          ConditionExpression:
+            lock === undefined ? '#status = :inProgress' : '#status = :inProgress AND #lockExpiresAt = :lock',
+          ExpressionAttributeNames:
+            lock === undefined
+              ? { '#status': IdempotencyAttribute.status }
+              : { '#status': IdempotencyAttribute.status, '#lockExpiresAt': IdempotencyAttribute.lockExpiresAt },
+          ExpressionAttributeValues:
+            lock === undefined
+              ? { ':inProgress': { S: IdempotencyStatus.inProgress } }
+              : { ':inProgress': { S: IdempotencyStatus.inProgress }, ':lock': { N: String(lock) } },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return; // completed, or someone else's lock now
+      throw this.#storeError('DeleteItem', error);
+    }
   }
 
   /** Consistent reads of `ids`; absent keys are missing from the result. */

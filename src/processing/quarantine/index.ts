@@ -23,6 +23,7 @@ export { FileQuarantineSink, type FileQuarantineSinkOptions } from './file-quara
 export { FunctionQuarantineSink, type QuarantineWriteFunction } from './function-quarantine-sink.js';
 export type { QuarantineEntry, QuarantineSink } from './quarantine-entry.js';
 export { QuarantineWriteError, type QuarantineWriteFailure } from './quarantine-write-error.js';
+export { createEntryRedactor } from './redact-entry.js';
 export { toNdjson } from './serialize-entry.js';
 export {
   describeError,

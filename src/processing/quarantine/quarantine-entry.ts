@@ -25,6 +25,11 @@ export interface QuarantineEntry {
   readonly error: { readonly name: string; readonly message: string; readonly issues?: unknown }; // issues: zod issues for schema violations
   readonly record: unknown; // the Lambda record exactly as delivered (base64 data kept), for redrive
   readonly userRecord?: { readonly partitionKey: string; readonly explicitHashKey?: string; readonly data: string }; // KPL sub-record (data base64)
+  /** Set when the configured redaction paths were applied to the payload (see `keepRedactedInQuarantine`). */
+  readonly redacted?: {
+    readonly paths: readonly string[];
+    readonly droppedNonJsonData?: { bytes: number; sha256: string };
+  };
 }
 
 /**

@@ -150,7 +150,7 @@ describe('decodeEvent: Kinesis', () => {
     const error = errors[0] as InvalidJsonError;
     expect(error).toBeInstanceOf(PermanentError);
     expect(error.name).toBe('InvalidJsonError');
-    expect(error.cause).toBeInstanceOf(SyntaxError);
+    expect(error.cause).toBeUndefined(); // the SyntaxError quotes the payload: not chained
     expect(error.sequenceNumber).toBe(record.sequenceNumber);
     expect(error.message).not.toContain('not json');
     expect(record.text()).toBe('not json');

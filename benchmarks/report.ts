@@ -1,0 +1,470 @@
+import type { E2eMeasurement } from './e2e/run-e2e.js';
+import { formatRate, formatRatio, markdownTable, round } from './lib/markdown.js';
+import { type ChartSeries, renderLineChart } from './lib/svg-chart.js';
+import type { MemoryReport } from './memory/run-memory.js';
+import { CONTENDER_IDS, type ContenderId } from './micro/contenders.js';
+import type { BenchRun } from './suite.js';
+
+/** A file of the report. */
+export interface ReportFile {
+  readonly name: string;
+  readonly content: string;
+}
+
+const CONTENDER_NAMES: Record<ContenderId, string> = {
+  shardflow: 'shardflow',
+  'powertools-parser': 'Powertools + parser (innerSchema)',
+  'powertools-schema': 'Powertools + parser (schema)',
+  'powertools-plain': 'Powertools, no parser',
+  'hand-loop': 'hand-written loop',
+};
+
+function esmName(m: E2eMeasurement): string {
+  return m.kind === 'bare-loop'
+    ? 'bare loop (ceiling)'
+    : `local ESM, window ${m.windowSeconds} s, PF ${m.parallelization}`;
+}
+
+function e2eSeries(results: readonly E2eMeasurement[], y: (m: E2eMeasurement) => number | undefined): ChartSeries[] {
+  const names = [...new Set(results.map(esmName))];
+  return names.map((name) => ({
+    name,
+    dashed: name.startsWith('bare'),
+    points: results
+      .filter((m) => esmName(m) === name)
+      .flatMap((m) => {
+        const value = y(m);
+        return value === undefined ? [] : [{ x: m.batchSize, y: value }];
+      }),
+  }));
+}
+
+/**
+ * The charts of a run as self-contained SVG files: handler throughput per contender and source,
+ * end-to-end throughput and p99 latency vs batch size, cost and duration vs memory size.
+ *
+ * @example
+ * ```ts
+ * for (const chart of renderCharts(run)) await writeFile(chart.name, chart.content);
+ * ```
+ */
+export function renderCharts(run: BenchRun): ReportFile[] {
+  const charts: ReportFile[] = [];
+  if (run.micro) {
+    for (const source of run.micro.settings.sources) {
+      const rows = run.micro.results.filter((r) => r.source === source);
+      charts.push({
+        name: `micro-${source}.svg`,
+        content: renderLineChart({
+          title: `Handler throughput, ${source === 'kinesis' ? 'Kinesis' : 'DynamoDB Streams'} (1 KB JSON, no-op processor)`,
+          subtitle: `records/s per batch size, median of tinybench samples, same process and run · ${run.id}`,
+          xLabel: 'batch size',
+          yLabel: 'records/s',
+          logX: true,
+          logY: true,
+          xTicks: run.micro.settings.batchSizes,
+          series: CONTENDER_IDS.map((id) => ({
+            name: `${CONTENDER_NAMES[id]}${rows.some((r) => r.contender === id && !r.correct) ? ' ✗ fails records' : ''}`,
+            dashed: id === 'hand-loop',
+            points: rows.filter((r) => r.contender === id).map((r) => ({ x: r.batchSize, y: r.recordsPerSecond })),
+          })),
+        }),
+      });
+    }
+  }
+  if (run.e2e) {
+    const results = run.e2e.results;
+    const batchSizes = run.e2e.settings.batchSizes;
+    charts.push({
+      name: 'e2e-throughput.svg',
+      content: renderLineChart({
+        title: 'End to end on kinesalite: drain throughput vs batch size',
+        subtitle: `${run.e2e.settings.shards} shards, backlog of ${run.e2e.settings.drainRecords} records, best of ${run.e2e.settings.drainRounds} · ${run.id}`,
+        xLabel: 'batch size',
+        yLabel: 'records/s',
+        logX: true,
+        xTicks: batchSizes,
+        series: e2eSeries(results, (m) => m.drain?.recordsPerSecond),
+      }),
+    });
+    charts.push({
+      name: 'e2e-p99.svg',
+      content: renderLineChart({
+        title: 'End to end on kinesalite: p99 put→processed latency vs batch size',
+        subtitle: `${run.e2e.settings.offeredRate} records/s offered for ${run.e2e.settings.loadSeconds} s (first ${run.e2e.settings.loadWarmupSeconds} s left out), HDR histogram · ${run.id}`,
+        xLabel: 'batch size',
+        yLabel: 'p99 latency (ms)',
+        logX: true,
+        xTicks: batchSizes,
+        series: e2eSeries(results, (m) => m.load?.latencyMs.p99),
+      }),
+    });
+  }
+  if (run.memory && run.memory.length > 0) {
+    const label = (report: MemoryReport) =>
+      `batch ${report.settings.batchSize}${report.mode === 'modelled' ? ' (modelled)' : ''}`;
+    const sizes = run.memory[0]!.settings.memorySizes;
+    charts.push({
+      name: 'memory-cost.svg',
+      content: renderLineChart({
+        title: 'Cost per million records vs Lambda memory size',
+        subtitle: `us-east-1 on-demand prices (${run.memory[0]!.pricing.retrieved}), ${run.memory[0]!.mode} CPU share · ${run.id}`,
+        xLabel: 'memory (MB)',
+        yLabel: 'USD per million records',
+        logX: true,
+        logY: true,
+        xTicks: sizes,
+        series: run.memory.flatMap((report) =>
+          (['x86', 'arm64'] as const).map((architecture) => ({
+            name: `${architecture}, ${label(report)}`,
+            dashed: architecture === 'arm64',
+            points: report.points
+              .filter((p) => p.error === undefined)
+              .map((p) => ({ x: p.memoryMB, y: p.figures.costPerMillionRecords[architecture] })),
+          })),
+        ),
+      }),
+    });
+    charts.push({
+      name: 'memory-duration.svg',
+      content: renderLineChart({
+        title: 'Batch duration vs Lambda memory size',
+        subtitle: `mean per invocation, ${run.memory[0]!.mode === 'modelled' ? 'modelled' : 'cgroup-enforced'} (solid) vs modelled from CPU time (dashed) · ${run.id}`,
+        xLabel: 'memory (MB)',
+        yLabel: 'ms per batch',
+        logX: true,
+        logY: true,
+        xTicks: sizes,
+        series: run.memory.flatMap((report) => [
+          {
+            name: label(report),
+            points: report.points
+              .filter((p) => p.error === undefined)
+              .map((p) => ({ x: p.memoryMB, y: p.figures.meanMs })),
+          },
+          {
+            name: `batch ${report.settings.batchSize}, modelled`,
+            dashed: true,
+            points: report.points
+              .filter((p) => p.error === undefined)
+              .map((p) => ({ x: p.memoryMB, y: p.modelled.meanMs })),
+          },
+        ]),
+      }),
+    });
+  }
+  return charts;
+}
+
+function microSection(run: BenchRun): string[] {
+  const micro = run.micro;
+  if (!micro) return [];
+  const lines = [
+    '## Handler overhead (micro)',
+    '',
+    `${micro.includes} Harness: ${micro.settings.harness}; ${micro.settings.rounds} round(s) of ${micro.settings.timeMs} ms per task after ${micro.settings.warmupMs} ms warm-up; ${micro.settings.payloadBytes}-byte JSON payloads.`,
+    '',
+  ];
+  for (const source of micro.settings.sources) {
+    const rows = micro.results.filter((r) => r.source === source);
+    lines.push(
+      `### ${source === 'kinesis' ? 'Kinesis' : 'DynamoDB Streams (INSERT/MODIFY)'}: records/s (µs/record)`,
+      '',
+    );
+    lines.push(
+      markdownTable(
+        ['batch', ...CONTENDER_IDS.map((id) => CONTENDER_NAMES[id])],
+        micro.settings.batchSizes.map((batchSize) => [
+          batchSize,
+          ...CONTENDER_IDS.map((id) => {
+            const r = rows.find((row) => row.batchSize === batchSize && row.contender === id);
+            if (!r) return '–';
+            const flag = r.correct ? '' : ` ✗ ${r.failuresReported} failed`;
+            return `${formatRate(r.recordsPerSecond)} (${round(r.microsPerRecord, 3)} µs)${flag}`;
+          }),
+        ]),
+      ),
+      '',
+    );
+    lines.push(`![records/s vs batch size](micro-${source}.svg)`, '');
+  }
+  lines.push(
+    `### Ratios: shardflow records/s ÷ peer records/s (targets: ≥ ${micro.targets.vsPowertools}× Powertools with parser, ≥ ${micro.targets.vsHandLoop}× hand loop)`,
+    '',
+    markdownTable(
+      [
+        'source',
+        'batch',
+        'vs Powertools+parser',
+        'vs Powertools+schema',
+        'vs Powertools no parser',
+        'vs hand loop',
+        'targets met',
+      ],
+      micro.ratios.map((r) => [
+        r.source,
+        r.batchSize,
+        formatRatio(r.vsPowertoolsParser),
+        formatRatio(r.vsPowertoolsSchema),
+        formatRatio(r.vsPowertoolsPlain),
+        formatRatio(r.vsHandLoop),
+        `${r.meetsPowertoolsTarget ? '✓' : '✗'} Powertools, ${r.meetsHandLoopTarget ? '✓' : '✗'} hand loop`,
+      ]),
+    ),
+    '',
+  );
+  const incorrect = micro.results.filter((r) => !r.correct);
+  if (incorrect.length > 0) {
+    const ids = [...new Set(incorrect.map((r) => `${r.contender} on ${r.source}`))];
+    lines.push(
+      `✗ marks a contender that reported failures for an all-valid batch (${ids.join(', ')}): its speed is shown but it does not do the job. Powertools' \`innerSchema\` applies the schema to both NewImage and OldImage, so every INSERT (no OldImage) fails.`,
+      '',
+    );
+  }
+  return lines;
+}
+
+function profileSection(run: BenchRun): string[] {
+  if (!run.profiles || run.profiles.length === 0) return [];
+  const lines = ['## Where shardflow spends its time (V8 sampling profile)', ''];
+  for (const profile of run.profiles) {
+    lines.push(
+      `### ${profile.source}, batch ${profile.batchSize} (${formatRate(profile.recordsPerSecond)} records/s while profiled)`,
+      '',
+      markdownTable(
+        ['self time', 'function', 'where'],
+        profile.self.slice(0, 12).map((e) => [`${e.percent}%`, e.function, e.location]),
+      ),
+      '',
+      markdownTable(
+        ['inclusive', 'function in src/', 'file'],
+        profile.inclusiveSrc.slice(0, 12).map((e) => [`${e.percent}%`, e.function, e.location]),
+      ),
+      '',
+    );
+  }
+  return lines;
+}
+
+function e2eSection(run: BenchRun): string[] {
+  const e2e = run.e2e;
+  if (!e2e) return [];
+  return [
+    '## End to end (local ESM on kinesalite)',
+    '',
+    `${e2e.includes} Polling: ${e2e.settings.polling.activeMs} ms between reads while records flow, ${e2e.settings.polling.idleMs} ms after an empty read (Lambda's Kinesis cadence). Target: local ESM ≥ ${e2e.targets.vsCeiling}× the bare loop (window 0); p99 ≤ window + one poll interval.`,
+    '',
+    markdownTable(
+      [
+        'poller',
+        'batch',
+        'drain records/s',
+        'vs ceiling',
+        'drain invocations',
+        'load invocations',
+        'p50 ms',
+        'p90 ms',
+        'p99 ms',
+        'max ms',
+        'p99 target',
+      ],
+      e2e.results.map((m) => [
+        esmName(m),
+        m.batchSize,
+        m.drain ? formatRate(m.drain.recordsPerSecond) : (m.error ?? '–'),
+        m.ratioToCeiling === undefined
+          ? '–'
+          : `${formatRatio(m.ratioToCeiling)}${m.meetsCeilingTarget === undefined ? '' : m.meetsCeilingTarget ? ' ✓' : ' ✗'}`,
+        m.drain?.invocations ?? '–',
+        m.load?.invocations ?? '–',
+        m.load?.latencyMs.p50 ?? '–',
+        m.load?.latencyMs.p90 ?? '–',
+        m.load?.latencyMs.p99 ?? '–',
+        m.load?.latencyMs.max ?? '–',
+        m.load ? `${m.load.meetsLatencyTarget ? '✓' : '✗'} ≤ ${m.load.p99TargetMs}` : '–',
+        m.load?.latencyWithOnsetMs.p99 ?? '–',
+      ]),
+    ),
+    '',
+    '![throughput vs batch size](e2e-throughput.svg)',
+    '',
+    '![p99 latency vs batch size](e2e-p99.svg)',
+    '',
+  ];
+}
+
+function memorySection(run: BenchRun): string[] {
+  if (!run.memory || run.memory.length === 0) return [];
+  const first = run.memory[0]!;
+  const lines = [
+    '## Memory sweep',
+    '',
+    `CPU share: **${first.mode}** (${first.modeDetail}). Worker: ${first.workerEntry}. ${first.includes} Prices: ${first.pricing.region}, x86 $${first.pricing.perGbSecond.x86}/GB-s, arm64 $${first.pricing.perGbSecond.arm64}/GB-s, $${first.pricing.perRequest * 1e6} per million requests (${first.pricing.source}, retrieved ${first.pricing.retrieved}).`,
+    '',
+  ];
+  for (const report of run.memory) {
+    const modelledNote = report.mode === 'modelled' ? ' — every figure **modelled** from CPU time × 1769/memory' : '';
+    lines.push(`### Batch of ${report.settings.batchSize} records${modelledNote}`, '');
+    lines.push(
+      markdownTable(
+        [
+          'memory MB',
+          'vCPU share',
+          'basis',
+          'mean ms',
+          'p99 ms',
+          'billed ms',
+          'records/s',
+          '$/M records x86',
+          '$/M records arm64',
+          'modelled mean ms',
+          'CPU ms/batch (limited)',
+          'throttled periods',
+          'peak MB',
+        ],
+        report.points.map((p) =>
+          p.error !== undefined
+            ? [p.memoryMB, p.vcpuShare, p.basis, `error: ${p.error}`]
+            : [
+                p.memoryMB,
+                p.vcpuShare,
+                p.basis,
+                p.figures.meanMs,
+                p.figures.p99Ms,
+                p.figures.billedMeanMs,
+                formatRate(p.figures.recordsPerSecond),
+                p.figures.costPerMillionRecords.x86,
+                p.figures.costPerMillionRecords.arm64,
+                p.modelled.meanMs,
+                p.limitedCpuMsPerBatch ?? p.cpuMsPerBatch,
+                p.throttling ? `${p.throttling.throttledPeriods}/${p.throttling.periods}` : '–',
+                p.peakMemoryMB ?? '–',
+              ],
+        ),
+      ),
+      '',
+      `Cost-optimal: **${report.costOptimalMB.x86} MB** (x86), **${report.costOptimalMB.arm64} MB** (arm64). Speed-optimal: **${report.speedOptimalMB} MB**.`,
+      '',
+    );
+  }
+  lines.push('![cost vs memory](memory-cost.svg)', '', '![duration vs memory](memory-duration.svg)', '');
+  return lines;
+}
+
+function cloudSection(run: BenchRun): string[] {
+  const cloud = run.cloud;
+  if (!cloud) return [];
+  return [
+    `## Cloud mode (${cloud.target}), stage \`${cloud.deployment.stage}\``,
+    '',
+    `${cloud.includes} ${cloud.rate} records/s offered per function for ${cloud.durationSeconds} s. Stage ${cloud.removed ? 'removed' : 'kept'}${cloud.removeError ? ` (removal failed: ${cloud.removeError})` : ''}.`,
+    '',
+    markdownTable(
+      [
+        'memory MB',
+        'records',
+        'invocations',
+        'records/invocation',
+        'duration p50 ms',
+        'duration p99 ms',
+        'iterator age max ms',
+        'latency p50 ms',
+        'latency p99 ms',
+        '$/M x86',
+        '$/M arm64',
+      ],
+      cloud.functions.map((f) => [
+        f.memoryMB,
+        f.records,
+        f.invocations,
+        f.recordsPerInvocation,
+        f.durationMs.p50,
+        f.durationMs.p99,
+        f.iteratorAgeMs.max,
+        f.latencyMs.p50,
+        f.latencyMs.p99,
+        f.costPerMillionRecords.x86,
+        f.costPerMillionRecords.arm64,
+      ]),
+    ),
+    '',
+  ];
+}
+
+/**
+ * The headline figures of a run: shardflow vs Powertools and vs the hand loop at batch 100 (Kinesis),
+ * the local ESM vs the ceiling (batch 100, window 0, PF 1) and the cost-optimal memory size.
+ *
+ * @example
+ * ```ts
+ * headline(run); // ['shardflow vs Powertools with parser (Kinesis, batch 100): 87.1×', …]
+ * ```
+ */
+export function headline(run: BenchRun): string[] {
+  const lines: string[] = [];
+  for (const ratio of run.micro?.ratios.filter((r) => r.batchSize === 100) ?? []) {
+    lines.push(
+      `shardflow vs Powertools with parser (${ratio.source}, batch 100): ${formatRatio(ratio.vsPowertoolsParser)}; vs Powertools without parser: ${formatRatio(ratio.vsPowertoolsPlain)}; vs the hand-written loop: ${formatRatio(ratio.vsHandLoop)}`,
+    );
+  }
+  const esm = run.e2e?.results.find(
+    (m) => m.kind === 'local-esm' && m.batchSize === 100 && m.windowSeconds === 0 && m.parallelization === 1,
+  );
+  if (esm?.ratioToCeiling !== undefined) {
+    lines.push(
+      `local ESM vs the bare GetRecords→invoke loop (batch 100, window 0, PF 1): ${formatRatio(esm.ratioToCeiling)} (${formatRate(esm.drain!.recordsPerSecond)} records/s; p99 ${esm.load?.latencyMs.p99} ms at ${esm.load?.offeredRate} records/s)`,
+    );
+  }
+  for (const report of run.memory ?? []) {
+    lines.push(
+      `cost-optimal memory for batches of ${report.settings.batchSize} (${report.mode}): ${report.costOptimalMB.arm64} MB arm64, ${report.costOptimalMB.x86} MB x86; fastest: ${report.speedOptimalMB} MB`,
+    );
+  }
+  return lines;
+}
+
+/**
+ * The markdown summary of a run: machine, headline, one section per suite with tables and charts.
+ *
+ * @example
+ * ```ts
+ * await writeFile('summary.md', renderSummary(run, ['micro-kinesis.svg']));
+ * ```
+ */
+export function renderSummary(run: BenchRun, _charts: readonly string[]): string {
+  const m = run.machine;
+  const lines = [
+    `# shardflow benchmarks — ${run.id}`,
+    '',
+    `Command: \`${run.command}\` · ${run.startedAt} → ${run.finishedAt} (${run.durationSeconds} s)`,
+    '',
+    markdownTable(
+      ['CPU', 'cores', 'memory', 'Node', 'kernel', 'cgroup mode', 'load avg start', 'load avg end'],
+      [
+        [
+          m.cpuModel,
+          m.cores,
+          `${m.memoryMB} MB`,
+          m.node,
+          m.kernel,
+          m.cgroupMode,
+          m.loadAverageAtStart.join(' / '),
+          run.loadAverageAtEnd.join(' / '),
+        ],
+      ],
+    ),
+    '',
+    `> ${m.note}`,
+    '',
+  ];
+  const top = headline(run);
+  if (top.length > 0) lines.push('## Headline', '', ...top.map((line) => `- ${line}`), '');
+  lines.push(
+    ...microSection(run),
+    ...profileSection(run),
+    ...e2eSection(run),
+    ...memorySection(run),
+    ...cloudSection(run),
+  );
+  return `${lines.join('\n')}\n`;
+}

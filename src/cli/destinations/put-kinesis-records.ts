@@ -1,0 +1,90 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type KinesisClient, PutRecordsCommand, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
+import type { KinesisStreamRecord } from 'aws-lambda';
+import { RedrivePutError } from '../errors.js';
+
+/** PutRecords limits: 500 entries and 5 MiB (data plus partition keys) per request. */
+export const PUT_RECORDS_LIMITS = { entries: 500, bytes: 5 * 1024 * 1024 } as const;
+
+/** Options of {@link putKinesisRecords}. */
+export interface PutKinesisRecordsOptions {
+  /** Attempts per entry (failed entries of a request are retried). Default 5. */
+  readonly maxAttempts?: number;
+  /** First backoff between attempts, doubled each time. Default 100 ms. */
+  readonly backoffMs?: number;
+}
+
+/**
+ * Puts Lambda-shaped Kinesis records back onto a stream with PutRecords: the original partition key and
+ * data bytes (a KPL aggregate stays one aggregate), in their order, in requests within the API limits.
+ * Entries a request rejects (`FailedRecordCount`, e.g. throughput exceeded) are retried with backoff.
+ * The records get new sequence numbers; `ExplicitHashKey` is not in the Lambda record, so a record
+ * lands on the shard its partition key hashes to.
+ *
+ * @returns the new sequence numbers, in input order
+ * @throws {RedrivePutError} when entries still fail after every attempt
+ *
+ * @example
+ * ```ts
+ * const sequenceNumbers = await putKinesisRecords(kinesis, 'clicks', onFailure.payload.Records);
+ * ```
+ */
+export async function putKinesisRecords(
+  client: KinesisClient,
+  streamName: string,
+  records: readonly KinesisStreamRecord[],
+  options: PutKinesisRecordsOptions = {},
+): Promise<string[]> {
+  const maxAttempts = options.maxAttempts ?? 5;
+  const backoffMs = options.backoffMs ?? 100;
+  const entries: PutRecordsRequestEntry[] = records.map((record) => ({
+    Data: Buffer.from(record.kinesis.data, 'base64'),
+    PartitionKey: record.kinesis.partitionKey,
+  }));
+  const sequenceNumbers: string[] = new Array(entries.length);
+  for (const chunk of chunkIndexes(entries)) {
+    let pending = chunk;
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      const output = await client.send(
+        new PutRecordsCommand({ StreamName: streamName, Records: pending.map((index) => entries[index]!) }),
+      );
+      const failed: number[] = [];
+      let reason = '';
+      pending.forEach((index, position) => {
+        const result = output.Records?.[position] ?? {};
+        if (result.SequenceNumber !== undefined && result.ErrorCode === undefined) {
+          sequenceNumbers[index] = result.SequenceNumber;
+        } else {
+          failed.push(index);
+          reason = `${result.ErrorCode ?? 'Error'}: ${result.ErrorMessage ?? 'no message'}`;
+        }
+      });
+      if (failed.length > 0 && attempt >= maxAttempts) throw new RedrivePutError(streamName, failed.length, reason);
+      if (failed.length > 0) await sleep(backoffMs * 2 ** (attempt - 1));
+      pending = failed;
+    }
+  }
+  return sequenceNumbers;
+}
+
+/** Splits entry indexes into PutRecords-sized requests. */
+function chunkIndexes(entries: readonly PutRecordsRequestEntry[]): number[][] {
+  const chunks: number[][] = [];
+  let current: number[] = [];
+  let bytes = 0;
+  entries.forEach((entry, index) => {
+    const size = (entry.Data?.length ?? 0) + Buffer.byteLength(entry.PartitionKey ?? '');
+    if (
+      current.length > 0 &&
+      (current.length >= PUT_RECORDS_LIMITS.entries || bytes + size > PUT_RECORDS_LIMITS.bytes)
+    ) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(index);
+    bytes += size;
+  });
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}

@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import { benchPayload, dynamodbBenchEvent, kinesisBenchEvent, PAYLOAD_BYTES } from '../../benchmarks/lib/fixtures.js';
+import { LatencyHistogram } from '../../benchmarks/lib/latency-histogram.js';
+import { formatRate, markdownTable } from '../../benchmarks/lib/markdown.js';
+import { costPerMillionRecords, LAMBDA_PRICING } from '../../benchmarks/lib/pricing.js';
+import { formatTick, renderLineChart } from '../../benchmarks/lib/svg-chart.js';
+import { modelDurations } from '../../benchmarks/memory/run-memory.js';
+import { summarizeProfile } from '../../benchmarks/micro/profile.js';
+import { type MicroResult, microRatios } from '../../benchmarks/micro/run-micro.js';
+
+describe('benchmark fixtures', () => {
+  it('pads every payload to exactly 1 KB of JSON', () => {
+    // Act
+    const sizes = [0, 7, 99_999].map((i) => Buffer.byteLength(JSON.stringify(benchPayload(i))));
+    // Assert
+    expect(sizes).toEqual([PAYLOAD_BYTES, PAYLOAD_BYTES, PAYLOAD_BYTES]);
+  });
+
+  it('builds Lambda events in AWS shapes: base64 Kinesis data, DynamoDB INSERT then MODIFY with an old image', () => {
+    // Act
+    const kinesis = kinesisBenchEvent(2);
+    const dynamodb = dynamodbBenchEvent(2);
+    // Assert
+    const [k] = kinesis.Records;
+    expect(k!.eventSource).toBe('aws:kinesis');
+    expect(JSON.parse(Buffer.from(k!.kinesis.data, 'base64').toString())).toEqual(benchPayload(0));
+    expect(k!.eventID).toBe(`shardId-000000000000:${k!.kinesis.sequenceNumber}`);
+    expect(dynamodb.Records.map((r) => r.eventName)).toEqual(['INSERT', 'MODIFY']);
+    expect(dynamodb.Records[0]!.dynamodb!.OldImage).toBeUndefined();
+    expect(dynamodb.Records[1]!.dynamodb!.OldImage).toBeDefined();
+    expect(dynamodb.Records[0]!.eventVersion).toBe('1.1');
+  });
+});
+
+describe('cost and the modelled CPU share', () => {
+  it('prices a million records as invocations × (GB-seconds × rate + request)', () => {
+    // Act
+    const cost = costPerMillionRecords({ memoryMB: 1024, billedMs: 3, batchSize: 100, architecture: 'x86' });
+    // Assert: 10 000 invocations × (1 GB × 0.003 s × $0.0000166667 + $0.0000002)
+    expect(cost).toBeCloseTo(10_000 * (0.003 * LAMBDA_PRICING.perGbSecond.x86 + 0.0000002), 12);
+  });
+
+  it('stretches CPU-bound batches by 1769/memory below one vCPU and leaves them alone above', () => {
+    // Act
+    const small = modelDurations([2, 2], 2, 128);
+    const large = modelDurations([2, 2], 2, 3008);
+    // Assert
+    expect(small[0]).toBeCloseTo((2 * 1769) / 128, 6);
+    expect(large).toEqual([2, 2]);
+  });
+});
+
+describe('report building blocks', () => {
+  it('summarises latencies with ordered HDR percentiles', () => {
+    // Arrange
+    const histogram = new LatencyHistogram();
+    // Act
+    for (let ms = 1; ms <= 1000; ms++) histogram.record(ms);
+    const summary = histogram.summary();
+    // Assert
+    expect(summary.count).toBe(1000);
+    expect(summary.p50).toBeCloseTo(500, -1);
+    expect(summary.p99).toBeCloseTo(990, -1);
+    expect(summary.max).toBe(1000);
+  });
+
+  it('renders a self-contained SVG line chart with a legend entry and a point per value', () => {
+    // Act
+    const svg = renderLineChart({
+      title: 'Throughput <vs> batch',
+      xLabel: 'batch size',
+      yLabel: 'records/s',
+      logX: true,
+      logY: true,
+      series: [
+        {
+          name: 'shardflow',
+          points: [
+            { x: 1, y: 1000 },
+            { x: 100, y: 90_000 },
+          ],
+        },
+        {
+          name: 'ceiling',
+          dashed: true,
+          points: [
+            { x: 1, y: 2000 },
+            { x: 100, y: 0 },
+          ],
+        },
+      ],
+    });
+    // Assert
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+    expect(svg).toContain('Throughput &#60;vs&#62; batch');
+    expect(svg.match(/<circle /g)).toHaveLength(3); // y = 0 has no place on a log axis
+    expect(svg).toContain('stroke-dasharray');
+    expect(svg).not.toMatch(/<script|href=/);
+  });
+
+  it('formats ticks compactly and memory sizes exactly', () => {
+    // Assert
+    expect([1769, 3008, 20_000, 1_500_000, 0.25].map(formatTick)).toEqual(['1769', '3008', '20k', '1.5M', '0.25']);
+    expect(formatRate(45_210)).toBe('45.2k');
+  });
+
+  it('writes markdown tables with right-aligned numeric columns', () => {
+    // Act
+    const table = markdownTable(['batch', 'who'], [[100, 'a|b']]);
+    // Assert
+    expect(table).toBe('| batch | who |\n| ---: | --- |\n| 100 | a\\|b |');
+  });
+
+  it("divides shardflow's records/s by each peer's and checks the DESIGN targets", () => {
+    // Arrange
+    const row = (contender: MicroResult['contender'], recordsPerSecond: number) =>
+      ({ source: 'kinesis', batchSize: 100, contender, recordsPerSecond }) as MicroResult;
+    // Act
+    const [ratio] = microRatios([
+      row('shardflow', 90_000),
+      row('powertools-parser', 2_000),
+      row('powertools-schema', 6_000),
+      row('powertools-plain', 100_000),
+      row('hand-loop', 100_000),
+    ]);
+    // Assert
+    expect(ratio).toMatchObject({
+      vsPowertoolsParser: 45,
+      vsHandLoop: 0.9,
+      meetsPowertoolsTarget: true,
+      meetsHandLoopTarget: true,
+    });
+  });
+
+  it('attributes profile samples to functions by self and inclusive time, leaving out the profiler itself', () => {
+    // Arrange: root → run (src) → json (src) ; root → dispatch (the inspector)
+    const frame = (functionName: string, url: string) => ({ functionName, url, lineNumber: 0 });
+    const profile = {
+      nodes: [
+        { id: 1, callFrame: frame('(root)', ''), children: [2, 4] },
+        {
+          id: 2,
+          callFrame: frame('run', new URL('../../src/processing/batch-engine.ts', import.meta.url).href),
+          children: [3],
+        },
+        { id: 3, callFrame: frame('json', new URL('../../src/records/kinesis-record.ts', import.meta.url).href) },
+        { id: 4, callFrame: frame('dispatch', '') },
+      ],
+      samples: [2, 3, 3, 3, 4],
+      timeDeltas: [10, 10, 10, 10, 1000],
+    };
+    // Act
+    const { self, inclusiveSrc } = summarizeProfile(profile);
+    // Assert
+    expect(self.map((e) => [e.function, e.percent])).toEqual([
+      ['json', 75],
+      ['run', 25],
+    ]);
+    expect(inclusiveSrc.map((e) => [e.function, e.location, e.percent])).toEqual([
+      ['run', 'src/processing/batch-engine.ts', 100],
+      ['json', 'src/records/kinesis-record.ts', 75],
+    ]);
+  });
+});
