@@ -4,6 +4,15 @@ import orderFacts from './processors/order-facts.js';
 import orderTombstones from './processors/order-tombstones.js';
 import revenueByMinute from './processors/revenue-by-minute.js';
 
+/** The orders table, read by two stream functions (DynamoDB Streams allows two readers per shard). */
+const ordersTable = {
+  type: 'dynamodb',
+  table: 'orders',
+  streamViewType: 'NEW_AND_OLD_IMAGES',
+  keySchema: { partitionKey: 'orderId' },
+  create: true,
+} as const;
+
 /** The example CDC → analytics application: one source of truth for handlers, local runs and deploys. */
 export default defineConfig({
   service: 'shop-analytics',
@@ -31,13 +40,7 @@ export default defineConfig({
   streams: {
     // Orders table CDC → status transitions, revenue and tombstone facts in the data lake.
     orders: {
-      source: {
-        type: 'dynamodb',
-        table: 'orders',
-        streamViewType: 'NEW_AND_OLD_IMAGES',
-        keySchema: { partitionKey: 'orderId' },
-        create: true,
-      },
+      source: ordersTable,
       startingPosition: 'TRIM_HORIZON',
       batchSize: 100,
       batchWindowSeconds: 1,
@@ -55,13 +58,7 @@ export default defineConfig({
     },
     // A second reader of the same table: payments only (ESM filtering), aggregated in tumbling windows.
     revenue: {
-      source: {
-        type: 'dynamodb',
-        table: 'orders',
-        streamViewType: 'NEW_AND_OLD_IMAGES',
-        keySchema: { partitionKey: 'orderId' },
-        create: true,
-      },
+      source: ordersTable,
       startingPosition: 'TRIM_HORIZON',
       batchSize: 500,
       tumblingWindowSeconds: 15,

@@ -1,8 +1,8 @@
 import {
   DynamoDBClient,
   TransactionCanceledException,
-  TransactWriteItemsCommand,
   type TransactWriteItem,
+  TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { defineProcessor, PermanentError, TransientError } from 'shardflow';
 import { z } from 'zod';

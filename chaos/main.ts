@@ -24,7 +24,18 @@ const opts = new Command()
   .option('--report-dir <dir>', 'where chaos-report.{json,md} go', 'docs')
   .option('--timeout <s>', 'give up after this many seconds', (v) => Number(v), 1800)
   .parse()
-  .opts<{ records: number; kills: number; poisonRate: number; transientRate: number; throttleRate: number; keys: number; seed: number; dataDir: string; reportDir: string; timeout: number }>();
+  .opts<{
+    records: number;
+    kills: number;
+    poisonRate: number;
+    transientRate: number;
+    throttleRate: number;
+    keys: number;
+    seed: number;
+    dataDir: string;
+    reportDir: string;
+    timeout: number;
+  }>();
 
 const result = await runChaos({
   records: opts.records,

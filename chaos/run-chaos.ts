@@ -4,14 +4,21 @@ import { join, resolve } from 'node:path';
 import {
   CreateTableCommand,
   type DynamoDBClient,
-  paginateScan,
   PutItemCommand,
+  paginateScan,
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
-import { type KinesisClient, ListShardsCommand, MergeShardsCommand, PutRecordsCommand, SplitShardCommand } from '@aws-sdk/client-kinesis';
+import {
+  type KinesisClient,
+  ListShardsCommand,
+  MergeShardsCommand,
+  PutRecordsCommand,
+  SplitShardCommand,
+} from '@aws-sdk/client-kinesis';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import pLimit from 'p-limit';
 import { EMULATOR_CREDENTIALS, startEmulators } from 'shardflow';
+import { seededRandom } from '../example/random.js';
 import config, { CHAOS_TABLES } from './chaos-config.js';
 
 /** Options of a chaos run. */
@@ -48,20 +55,9 @@ interface InputRecord {
   readonly poison: boolean;
 }
 
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Plans the input: the source of truth the run is reconciled against. */
 function plan(o: ChaosOptions): InputRecord[] {
-  const rand = seeded(o.seed);
+  const rand = seededRandom(o.seed);
   const next = new Map<string, number>();
   return Array.from({ length: o.records }, (_, i) => {
     const stream = rand() < o.kinesisShare ? 'events' : 'orders';
@@ -150,14 +146,21 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       await writeOrders;
     })();
 
-    // Chaos: kill -9 the worker at random moments while records are in flight, then restart it.
-    const rand = seeded(o.seed + 99);
+    // Chaos: kill -9 the worker while records are in flight — spread over the run (kill i once about
+    // i/(kills+1) of the records are accounted for, plus random jitter), then restart it.
+    const rand = seededRandom(o.seed + 99);
+    const pollMs = Math.max(500, Math.round(input.length / 20));
     let kills = 0;
     const killing = (async () => {
       while (kills < o.kills) {
-        await sleep(800 + rand() * 2500);
-        const accounted = (await account(dynamodb, s3, byId)).accounted;
-        if (accounted >= input.length) break;
+        const threshold = ((kills + 1) / (o.kills + 1)) * input.length;
+        let accounted = 0;
+        do {
+          await sleep(pollMs * (0.5 + rand()));
+          accounted = (await account(dynamodb, s3, byId)).accounted;
+        } while (accounted < threshold && accounted < input.length && Date.now() - started < o.timeoutMs);
+        // Processing may outrun a threshold on a small run: the kill still happens (a restart on a drained
+        // stream must not re-apply anything either), and the log says how much was in flight.
         const pid = worker!.pid;
         const exited = new Promise((r) => worker!.once('exit', r));
         worker!.kill('SIGKILL');
@@ -174,7 +177,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     // Wait until every record is accounted for (applied, quarantined or on-failure).
     let ledger = await account(dynamodb, s3, byId);
     while (ledger.accounted < input.length && Date.now() - started < o.timeoutMs) {
-      await sleep(1000);
+      await sleep(pollMs);
       ledger = await account(dynamodb, s3, byId);
       log(`accounted ${ledger.accounted}/${input.length}`);
     }
@@ -210,7 +213,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     const lastN = await scanLastN(dynamodb);
     const maxApplied = new Map<string, number>();
     for (const record of input) {
-      if ((ledger.applied.get(record.id) ?? 0) > 0) maxApplied.set(record.key, Math.max(maxApplied.get(record.key) ?? -1, record.n));
+      if ((ledger.applied.get(record.id) ?? 0) > 0)
+        maxApplied.set(record.key, Math.max(maxApplied.get(record.key) ?? -1, record.n));
     }
     let orderMismatches = 0;
     for (const [key, n] of maxApplied) if (lastN.get(key) !== n) orderMismatches++;
@@ -247,7 +251,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     const lines = [
       '| figure | value |',
       '| --- | --: |',
-      ...Object.entries(table).map(([k, v]) => `| ${k.padEnd(width)} | ${typeof v === 'number' ? v.toLocaleString('en-US') : v} |`),
+      ...Object.entries(table).map(
+        ([k, v]) => `| ${k.padEnd(width)} | ${typeof v === 'number' ? v.toLocaleString('en-US') : v} |`,
+      ),
       '',
       `quarantine reasons: ${[...ledger.reasons].map(([k, v]) => `${k} ×${v}`).join(' · ') || 'none'}`,
       ok ? 'result: OK — nothing lost, nothing applied twice, order kept per key' : 'result: FAILED',
@@ -348,7 +354,11 @@ async function merge(kinesis: KinesisClient): Promise<string> {
     const [a, b] = [shards[i]!, shards[i + 1]!];
     if (BigInt(a.HashKeyRange!.EndingHashKey!) + 1n === BigInt(b.HashKeyRange!.StartingHashKey!)) {
       await kinesis.send(
-        new MergeShardsCommand({ StreamName: 'chaos-events', ShardToMerge: a.ShardId!, AdjacentShardToMerge: b.ShardId! }),
+        new MergeShardsCommand({
+          StreamName: 'chaos-events',
+          ShardToMerge: a.ShardId!,
+          AdjacentShardToMerge: b.ShardId!,
+        }),
       );
       await sleep(200);
       return `merge ${a.ShardId} + ${b.ShardId}`;
@@ -366,7 +376,11 @@ interface Ledger {
 }
 
 /** Reads the effects, the quarantine bucket and the on-failure bucket back. */
-async function account(dynamodb: DynamoDBClient, s3: S3Client, byId: ReadonlyMap<string, InputRecord>): Promise<Ledger> {
+async function account(
+  dynamodb: DynamoDBClient,
+  s3: S3Client,
+  byId: ReadonlyMap<string, InputRecord>,
+): Promise<Ledger> {
   const applied = new Map<string, number>();
   for await (const page of paginateScan({ client: dynamodb }, { TableName: CHAOS_TABLES.effects })) {
     for (const item of page.Items ?? []) applied.set(item.id!.S!, Number(item.applied?.N ?? 0));

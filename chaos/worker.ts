@@ -21,7 +21,10 @@ const state = JSON.parse(process.env.CHAOS_STATE ?? '{}') as {
   endpoints: { kinesis: string; dynamodb: string; s3: string };
   streamArns: Record<string, string>;
 };
-const credentials = { accessKeyId: process.env.AWS_ACCESS_KEY_ID!, secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY! };
+const credentials = {
+  accessKeyId: process.env.AWS_ACCESS_KEY_ID!,
+  secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY!,
+};
 const base = { region: state.region, credentials };
 const logger = createLogger({
   level: 'info',
@@ -37,14 +40,21 @@ const run = await startLocal({
   external: {
     region: state.region,
     kinesis: new KinesisClient({ ...base, endpoint: state.endpoints.kinesis, requestHandler: new NodeHttpHandler() }),
-    dynamodb: injectThrottling(new DynamoDBClient({ ...base, endpoint: state.endpoints.dynamodb }), faults.throttleRate),
+    dynamodb: injectThrottling(
+      new DynamoDBClient({ ...base, endpoint: state.endpoints.dynamodb }),
+      faults.throttleRate,
+    ),
     dynamodbStreams: new DynamoDBStreamsClient({ ...base, endpoint: state.endpoints.dynamodb }),
     s3: new S3Client({ ...base, endpoint: state.endpoints.s3, forcePathStyle: true }),
     streamArns: state.streamArns,
   },
 });
 const statsFile = join(state.dataDir, `stats-${process.pid}.json`);
-const writeStats = () => writeFileSync(statsFile, JSON.stringify({ ...injected, status: Object.fromEntries([...run.mappings].map(([n, m]) => [n, m.status()])) }));
+const writeStats = () =>
+  writeFileSync(
+    statsFile,
+    JSON.stringify({ ...injected, status: Object.fromEntries([...run.mappings].map(([n, m]) => [n, m.status()])) }),
+  );
 const timer = setInterval(writeStats, 250);
 process.on('SIGTERM', () => {
   clearInterval(timer);
