@@ -24,7 +24,8 @@ export async function updateDocs(file: string, written: WrittenRun): Promise<voi
   const text = await readFile(file, 'utf8');
   const start = text.indexOf(DOCS_BLOCK.start);
   const end = text.indexOf(DOCS_BLOCK.end);
-  if (start < 0 || end < start) throw new Error(`${file} has no generated block (${DOCS_BLOCK.start} … ${DOCS_BLOCK.end})`);
+  if (start < 0 || end < start)
+    throw new Error(`${file} has no generated block (${DOCS_BLOCK.start} … ${DOCS_BLOCK.end})`);
   const dir = relative(dirname(file), written.dir);
   const charts = written.files.filter((path) => path.endsWith('.svg')).map((path) => relative(written.dir, path));
   const { run } = written;
@@ -41,8 +42,7 @@ export async function updateDocs(file: string, written: WrittenRun): Promise<voi
     '',
     `Full tables: [${dir}/summary.md](${dir}/summary.md) · data: [results.json](${dir}/results.json)`,
     '',
-    ...charts.map((chart) => `![${chart.replace(/\.svg$/, '')}](${dir}/${chart})`),
-    '',
+    ...charts.flatMap((chart) => [`![${chart.replace(/\.svg$/, '')}](${dir}/${chart})`, '']),
     DOCS_BLOCK.end,
   ].join('\n');
   await writeFile(file, text.slice(0, start) + block + text.slice(end + DOCS_BLOCK.end.length));

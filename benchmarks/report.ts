@@ -267,6 +267,7 @@ function e2eSection(run: BenchRun): string[] {
         'p99 ms',
         'max ms',
         'p99 target',
+        'p99 incl. onset',
       ],
       e2e.results.map((m) => [
         esmName(m),
@@ -304,7 +305,10 @@ function memorySection(run: BenchRun): string[] {
   ];
   for (const report of run.memory) {
     const modelledNote = report.mode === 'modelled' ? ' — every figure **modelled** from CPU time × 1769/memory' : '';
-    lines.push(`### Batch of ${report.settings.batchSize} records${modelledNote}`, '');
+    const flags = report.settings.nodeFlags?.length
+      ? ` — workers run with \`${report.settings.nodeFlags.join(' ')}\``
+      : '';
+    lines.push(`### Batch of ${report.settings.batchSize} records${modelledNote}${flags}`, '');
     lines.push(
       markdownTable(
         [
@@ -416,8 +420,9 @@ export function headline(run: BenchRun): string[] {
     );
   }
   for (const report of run.memory ?? []) {
+    const flags = report.settings.nodeFlags?.length ? `, ${report.settings.nodeFlags.join(' ')}` : '';
     lines.push(
-      `cost-optimal memory for batches of ${report.settings.batchSize} (${report.mode}): ${report.costOptimalMB.arm64} MB arm64, ${report.costOptimalMB.x86} MB x86; fastest: ${report.speedOptimalMB} MB`,
+      `cost-optimal memory for batches of ${report.settings.batchSize} (${report.mode}${flags}): ${report.costOptimalMB.arm64} MB arm64, ${report.costOptimalMB.x86} MB x86; fastest: ${report.speedOptimalMB} MB`,
     );
   }
   return lines;

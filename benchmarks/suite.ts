@@ -1,6 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { CloudReport } from './cloud/run-cloud.js';
 import { type E2eReport, runE2e } from './e2e/run-e2e.js';
 import { detectCgroups } from './lib/cgroup.js';
@@ -49,7 +49,14 @@ export interface BenchPlan {
   };
 }
 
-/** The plan of a full run (the issue's matrix) or of `--quick`. */
+/**
+ * The plan of a full run (the issue's matrix) or of `--quick`.
+ *
+ * @example
+ * ```ts
+ * benchPlan(false).e2e.batchSizes; // [1, 10, 100, 500, 1000]
+ * ```
+ */
 export function benchPlan(quick: boolean): BenchPlan {
   if (quick) {
     return {
@@ -142,6 +149,8 @@ export interface RunBenchOptions {
   readonly cpuProfiles?: boolean;
   /** A sentence about the machine (e.g. that it is shared). */
   readonly machineNote?: string;
+  /** Node flags for the memory sweep's workers (what `NODE_OPTIONS` would set in Lambda). */
+  readonly nodeFlags?: readonly string[];
 }
 
 /** Where a run's files went. */
@@ -154,11 +163,13 @@ export interface WrittenRun {
 export const DEFAULT_MACHINE_NOTE =
   'A shared 2-core VM: other engineers run test suites and emulators on it at the same time, so absolute figures are noisy; peers run in the same process and run, so ratios hold up better.';
 
-function runId(mode: BenchRun['mode'], at: Date): string {
-  return `${at
+function runId(mode: BenchRun['mode'], at: Date, suites: readonly string[] = SUITES): string {
+  const stamp = at
     .toISOString()
     .replace(/\.\d+Z$/, 'Z')
-    .replace(/:/g, '-')}-${mode}`;
+    .replace(/:/g, '-');
+  const only = SUITES.every((suite) => suites.includes(suite)) ? '' : `-${suites.join('+')}`;
+  return `${stamp}-${mode}${only}`;
 }
 
 /**
@@ -240,6 +251,7 @@ export async function runBench(options: RunBenchOptions): Promise<WrittenRun> {
           ...memoryPlan,
           batchSize,
           warmupBatches: Math.max(10, Math.ceil(warmupRecords / batchSize)),
+          ...(options.nodeFlags && options.nodeFlags.length > 0 ? { nodeFlags: options.nodeFlags } : {}),
           progress: options.progress,
         }),
       );
@@ -248,7 +260,7 @@ export async function runBench(options: RunBenchOptions): Promise<WrittenRun> {
   options.progress.stop();
   const finished = new Date();
   const run: BenchRun = {
-    id: runId(mode, started),
+    id: runId(mode, started, options.suites),
     mode,
     command: options.command,
     startedAt: started.toISOString(),
@@ -295,4 +307,18 @@ export async function writeCloudRun(
     cloud,
   };
   return writeRun(run, options.outDir);
+}
+
+/**
+ * Renders a run's summary and charts again from its `results.json` (after a change to the report's
+ * layout); the figures are the run's, untouched.
+ *
+ * @example
+ * ```ts
+ * await renderRun('benchmarks/results/2026-11-22T09-10-11Z-full');
+ * ```
+ */
+export async function renderRun(dir: string): Promise<WrittenRun> {
+  const run = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as BenchRun;
+  return writeRun(run, dirname(resolve(dir)));
 }

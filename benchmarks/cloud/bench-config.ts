@@ -19,7 +19,14 @@ export interface BenchCloudSpec {
   readonly timeoutSeconds: number;
 }
 
-/** The config stream name of one memory size's function. */
+/**
+ * The config stream name of one memory size's function.
+ *
+ * @example
+ * ```ts
+ * benchStreamKey(1769); // 'm1769'
+ * ```
+ */
 export function benchStreamKey(memoryMB: number): string {
   return `m${memoryMB}`;
 }

@@ -51,7 +51,14 @@ export type CommandRunner = (
   env: Readonly<Record<string, string>>,
 ) => Promise<string>;
 
-/** Runs a command with `spawn`, capturing stdout and stderr. */
+/**
+ * Runs a command with `spawn`, capturing stdout and stderr.
+ *
+ * @example
+ * ```ts
+ * await spawnCommand('npx', ['osls', '--version'], {});
+ * ```
+ */
 export const spawnCommand: CommandRunner = (command, args, env) =>
   new Promise((resolve, reject) => {
     const child = spawn(command, [...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -8,7 +8,17 @@ import { LatencyHistogram } from '../lib/latency-histogram.js';
 /** The benchmark payload as the end-to-end processors validate it: the 1 KB event plus its put time. */
 export const TimedBenchEvent = BenchEvent.extend({ putAtMs: z.number() });
 
-/** Completions counted during one phase of a run (the drain of a backlog, or a load at a fixed rate). */
+/**
+ * Completions counted during one phase of a run (the drain of a backlog, or a load at a fixed rate):
+ * distinct records, duplicates, first and last completion, latency histograms.
+ *
+ * @example
+ * ```ts
+ * const phase = new CompletionPhase();
+ * phase.record('evt-1', putAtMs, Date.now());
+ * await phase.waitFor(1, 1000);
+ * ```
+ */
 export class CompletionPhase {
   /** Latency of records put from `steadyFromMs` on (all records when it is 0). */
   readonly latency = new LatencyHistogram();

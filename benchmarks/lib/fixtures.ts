@@ -71,7 +71,14 @@ export function benchPayload(i: number, bytes = PAYLOAD_BYTES): BenchEventPayloa
   return { ...base, note: 'x'.repeat(Math.max(0, padding)) };
 }
 
-/** Sequence number of the `i`-th record: 56 digits like Kinesis', increasing with `i`. */
+/**
+ * Sequence number of the `i`-th record: 56 digits like Kinesis', increasing with `i`.
+ *
+ * @example
+ * ```ts
+ * kinesisSequenceNumber(1) > kinesisSequenceNumber(0); // true (same length, so string order is numeric order)
+ * ```
+ */
 export function kinesisSequenceNumber(i: number): string {
   return `4959033827149025660855969253836157109592157598${String(i).padStart(10, '0')}`;
 }

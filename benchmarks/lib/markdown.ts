@@ -17,13 +17,27 @@ export function markdownTable(headers: readonly string[], rows: readonly (readon
   ].join('\n');
 }
 
-/** Rounds to `digits` significant digits (for tables and JSON). */
+/**
+ * Rounds to `digits` significant digits (for tables and JSON).
+ *
+ * @example
+ * ```ts
+ * round(123_456, 3); // 123000
+ * ```
+ */
 export function round(value: number, digits = 3): number {
   if (!Number.isFinite(value) || value === 0) return value;
   return Number(value.toPrecision(digits));
 }
 
-/** A records/s figure for tables: 1234567 → "1.23M", 45210 → "45.2k". */
+/**
+ * A records/s figure for tables.
+ *
+ * @example
+ * ```ts
+ * formatRate(1_234_567); // '1.23M'
+ * ```
+ */
 export function formatRate(value: number): string {
   if (!Number.isFinite(value)) return '–';
   if (value >= 1e6) return `${round(value / 1e6)}M`;
@@ -31,7 +45,14 @@ export function formatRate(value: number): string {
   return String(round(value));
 }
 
-/** A ratio for tables: 1.52 → "1.52×". */
+/**
+ * A ratio for tables (`–` when there is none).
+ *
+ * @example
+ * ```ts
+ * formatRatio(1.5234); // '1.52×'
+ * ```
+ */
 export function formatRatio(value: number | undefined): string {
   return value === undefined || !Number.isFinite(value) ? '–' : `${round(value, 3)}×`;
 }

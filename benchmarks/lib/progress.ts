@@ -16,7 +16,14 @@ export interface ProgressTask {
   done(): void;
 }
 
-/** A {@link Progress} that prints nothing (tests, `--quiet`). */
+/**
+ * A {@link Progress} that prints nothing (tests, `--quiet`).
+ *
+ * @example
+ * ```ts
+ * await runMicro({ ...plan.micro, progress: silentProgress });
+ * ```
+ */
 export const silentProgress: Progress = {
   task: () => ({ tick: () => {}, done: () => {} }),
   log: () => {},

@@ -7,7 +7,14 @@ import { BenchEvent } from './fixtures.js';
 /** The event sources the handler benchmarks measure. */
 export type MicroSource = 'kinesis' | 'dynamodb';
 
-/** What every contender's record handler does with a valid payload: nothing, asynchronously. */
+/**
+ * What every contender's record handler does with a valid payload: nothing, asynchronously.
+ *
+ * @example
+ * ```ts
+ * await noop({ eventId: 'evt-1' });
+ * ```
+ */
 export async function noop(_payload: unknown): Promise<void> {}
 
 /** A Lambda context like the Node.js runtime passes (60 s left), shared by all contenders. */

@@ -29,7 +29,14 @@ function escapeXml(text: string): string {
   return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** Compact number for tick labels: 1769, 20k, 1.2M, 0.25. */
+/**
+ * Compact number for tick labels: integers below 10 000 as they are, then k and M.
+ *
+ * @example
+ * ```ts
+ * [1769, 20_000, 1_500_000, 0.25].map(formatTick); // ['1769', '20k', '1.5M', '0.25']
+ * ```
+ */
 export function formatTick(value: number): string {
   const abs = Math.abs(value);
   const trim = (n: number) => String(Number(n.toPrecision(3)));

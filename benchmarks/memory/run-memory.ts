@@ -24,6 +24,8 @@ export interface MemoryOptions {
   readonly progress: Progress;
   /** Force modelling even where cgroups work (tests). */
   readonly forceModelled?: boolean;
+  /** Node flags for the workers (what `NODE_OPTIONS` would set in Lambda), e.g. `--max-semi-space-size=16`. */
+  readonly nodeFlags?: readonly string[];
 }
 
 /** Per-invocation durations and what they cost. */
@@ -140,7 +142,7 @@ class Worker {
     const stdio: ['ignore', 'ignore', 'pipe', 'ipc'] = ['ignore', 'ignore', 'pipe', 'ipc'];
     this.#child =
       procsFiles.length === 0
-        ? spawn(process.execPath, [...entry.args], { env, stdio })
+        ? spawn(process.execPath, [...(options.nodeFlags ?? []), ...entry.args], { env, stdio })
         : spawn(
             '/bin/sh',
             [
@@ -149,6 +151,7 @@ class Worker {
               'join-cgroup',
               ...procsFiles,
               process.execPath,
+              ...(options.nodeFlags ?? []),
               ...entry.args,
             ],
             { env, stdio },

@@ -58,8 +58,9 @@ export function unmarshallImage(
 
 /** `true` when an attribute map, at any depth (M values, L items), has an attribute named `__proto__`. */
 function hasProtoKey(map: Record<string, unknown>): boolean {
-  for (const name of Object.keys(map)) {
-    if (name === '__proto__') return true;
+  if (Object.hasOwn(map, '__proto__')) return true;
+  // for…in allocates no key array (attribute maps come from JSON.parse: no inherited enumerables).
+  for (const name in map) {
     const value = map[name] as { M?: unknown; L?: unknown } | null;
     if (typeof value !== 'object' || value === null) continue;
     if (typeof value.M === 'object' && value.M !== null && hasProtoKey(value.M as Record<string, unknown>)) return true;

@@ -82,13 +82,19 @@ export class DecodedKinesisRecord implements KinesisRecord {
   text(): string {
     if (this.#text !== NOT_YET) return this.#text;
     if (this.#failure instanceof InvalidUtf8Error) throw this.#failure;
-    try {
-      this.#text = utf8.decode(this.data);
-    } catch (error) {
-      this.#failure = new InvalidUtf8Error(this.identity(), this.data.length, error);
-      throw this.#failure;
+    // Fast path: Node's native decoder, which replaces invalid sequences with U+FFFD. Only when a U+FFFD
+    // shows up (invalid bytes, or a real U+FFFD in the data) does the strict decoder decide.
+    const text = this.data.toString('utf8');
+    if (text.includes('\uFFFD')) {
+      try {
+        utf8.decode(this.data);
+      } catch (error) {
+        this.#failure = new InvalidUtf8Error(this.identity(), this.data.length, error);
+        throw this.#failure;
+      }
     }
-    return this.#text;
+    this.#text = text;
+    return text;
   }
 
   /** `data` parsed as JSON; throws {@link InvalidJsonError} (or {@link InvalidUtf8Error}). Parsed at most once. */

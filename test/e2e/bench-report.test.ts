@@ -1,3 +1,6 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { benchPayload, dynamodbBenchEvent, kinesisBenchEvent, PAYLOAD_BYTES } from '../../benchmarks/lib/fixtures.js';
 import { LatencyHistogram } from '../../benchmarks/lib/latency-histogram.js';
@@ -7,6 +10,8 @@ import { formatTick, renderLineChart } from '../../benchmarks/lib/svg-chart.js';
 import { modelDurations } from '../../benchmarks/memory/run-memory.js';
 import { summarizeProfile } from '../../benchmarks/micro/profile.js';
 import { type MicroResult, microRatios } from '../../benchmarks/micro/run-micro.js';
+import { DOCS_BLOCK, updateDocs } from '../../benchmarks/publish.js';
+import type { BenchRun } from '../../benchmarks/suite.js';
 
 describe('benchmark fixtures', () => {
   it('pads every payload to exactly 1 KB of JSON', () => {
@@ -161,5 +166,58 @@ describe('report building blocks', () => {
       ['run', 'src/processing/batch-engine.ts', 100],
       ['json', 'src/records/kinesis-record.ts', 75],
     ]);
+  });
+});
+
+describe('updateDocs (the generated block of docs/benchmarks.md)', () => {
+  it("replaces only the generated block, with the run's command and links to its summary and charts", async () => {
+    // Arrange
+    const dir = await mkdtemp(join(tmpdir(), 'shardflow-docs-'));
+    const doc = join(dir, 'docs', 'benchmarks.md');
+    await mkdir(join(dir, 'docs'));
+    await writeFile(doc, `# Benchmarks\n\nbefore\n\n${DOCS_BLOCK.start}\nold figures\n${DOCS_BLOCK.end}\n\nafter\n`);
+    const runDir = join(dir, 'benchmarks', 'results', 'run-1');
+    const run = {
+      id: 'run-1',
+      command: 'npm run bench -- --update-docs',
+      durationSeconds: 700,
+      machine: {
+        cpuModel: 'AMD EPYC',
+        cores: 2,
+        node: 'v20.20.2',
+        cgroupMode: 'cgroup-v1',
+        loadAverageAtStart: [1, 2, 3],
+      },
+      loadAverageAtEnd: [3, 2, 1],
+    } as unknown as BenchRun;
+    try {
+      // Act
+      await updateDocs(doc, { run, dir: runDir, files: [join(runDir, 'summary.md'), join(runDir, 'e2e-p99.svg')] });
+      const text = await readFile(doc, 'utf8');
+      // Assert
+      expect(text).not.toContain('old figures');
+      expect(text.startsWith('# Benchmarks\n\nbefore\n')).toBe(true);
+      expect(text.endsWith('\nafter\n')).toBe(true);
+      expect(text).toContain('npm run bench -- --update-docs');
+      expect(text).toContain('(../benchmarks/results/run-1/summary.md)');
+      expect(text).toContain('![e2e-p99](../benchmarks/results/run-1/e2e-p99.svg)');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a file without the generated block', async () => {
+    // Arrange
+    const dir = await mkdtemp(join(tmpdir(), 'shardflow-docs-'));
+    const doc = join(dir, 'plain.md');
+    await writeFile(doc, '# nothing generated here\n');
+    try {
+      // Act
+      const update = updateDocs(doc, { run: {} as BenchRun, dir, files: [] });
+      // Assert
+      await expect(update).rejects.toThrow(/no generated block/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -24,6 +24,10 @@ export interface BenchCommandOptions {
   readonly cpuProfiles?: boolean;
   /** No progress output. */
   readonly quiet?: boolean;
+  /** Node flags for the memory sweep's workers, e.g. `['--max-semi-space-size=16']`. */
+  readonly nodeFlags?: readonly string[];
+  /** Render the summary and charts of an existing run directory again from its results.json (no measuring). */
+  readonly render?: string;
   /** Rewrite the generated block of this markdown file (e.g. `docs/benchmarks.md`) with the run's headline. */
   readonly updateDocs?: string;
   /** The command line recorded in the results. */
@@ -72,7 +76,7 @@ function suiteName(value: string): string {
  * ```
  */
 export async function runBenchCommand(options: BenchCommandOptions, output: BenchOutput = console): Promise<number> {
-  const { runBench, writeCloudRun } = await import('../../../benchmarks/suite.js');
+  const { renderRun, runBench, writeCloudRun } = await import('../../../benchmarks/suite.js');
   const { createProgress, silentProgress } = await import('../../../benchmarks/lib/progress.js');
   const { headline } = await import('../../../benchmarks/report.js');
   const progress = options.quiet ? silentProgress : createProgress(process.stderr);
@@ -80,7 +84,9 @@ export async function runBenchCommand(options: BenchCommandOptions, output: Benc
   const command = options.commandLine ?? `shardflow ${process.argv.slice(2).join(' ')}`;
   const target = options.target ?? 'local';
   let written: Awaited<ReturnType<typeof runBench>>;
-  if (target === 'local') {
+  if (options.render !== undefined) {
+    written = await renderRun(options.render);
+  } else if (target === 'local') {
     written = await runBench({
       quick: options.quick ?? false,
       suites: (options.suites ?? SUITE_NAMES) as ('micro' | 'e2e' | 'memory')[],
@@ -88,6 +94,7 @@ export async function runBenchCommand(options: BenchCommandOptions, output: Benc
       progress,
       command,
       cpuProfiles: options.cpuProfiles ?? false,
+      ...(options.nodeFlags ? { nodeFlags: options.nodeFlags } : {}),
     });
   } else {
     const { runCloud } = await import('../../../benchmarks/cloud/run-cloud.js');
@@ -154,6 +161,8 @@ export function registerBench(program: Command, defaults: { readonly commandLine
     .option('--region <region>', 'cloud mode: AWS region (default: the SDK default)')
     .option('--cpu-profiles', "also write V8 CPU profiles of shardflow's handler")
     .option('--quiet', 'no progress output')
+    .option('--node-flags <flags>', 'memory sweep: Node flags for the workers, comma-separated', list(String))
+    .option('--render <run-dir>', 'render the summary and charts of a run again from its results.json')
     .option('--update-docs [file]', "rewrite the generated block of the benchmarks doc with this run's headline")
     .action(async (options) => {
       process.exitCode = await runBenchCommand({
@@ -169,6 +178,8 @@ export function registerBench(program: Command, defaults: { readonly commandLine
         region: options.region,
         cpuProfiles: options.cpuProfiles,
         quiet: options.quiet,
+        nodeFlags: options.nodeFlags,
+        render: options.render,
         ...(options.updateDocs
           ? { updateDocs: options.updateDocs === true ? 'docs/benchmarks.md' : options.updateDocs }
           : {}),
