@@ -39,7 +39,9 @@ describe('chaos (reduced): nothing lost, nothing applied twice, order kept per k
       'kill -9 of the ESM': 3,
     });
     expect(result.table['applied exactly once']).toBe(
-      (result.table.records as number) - (result.table['poison generated'] as number) - (result.table['on-failure'] as number),
+      (result.table.records as number) -
+        (result.table['poison generated'] as number) -
+        (result.table['on-failure'] as number),
     );
     expect(String(result.table.reshards)).toMatch(/split .*; merge /);
     expect(result.ok).toBe(true);

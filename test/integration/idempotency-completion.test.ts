@@ -3,8 +3,8 @@ import {
   DynamoDBClient,
   GetItemCommand,
   TransactionCanceledException,
-  TransactWriteItemsCommand,
   type TransactWriteItem,
+  TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDynamoDBClientConfig, startDynamoDBLocal } from '../../src/esm/emulators/dynamodb-local.js';
