@@ -64,6 +64,32 @@ export async function runDestinationsList(
   options: DestinationsOptions,
   io: DestinationsIo = { stdout: process.stdout, stderr: process.stderr },
 ): Promise<number> {
+  return withStoredOnFailureRecords(options, io, (records) => {
+    const stored = [...records].sort(byStreamPosition);
+    if (stored.length === 0) {
+      io.stderr.write(`no on-failure records for stream '${options.stream}'\n`);
+    } else {
+      io.stdout.write(`${formatOnFailureTable(stored)}\n`);
+      io.stderr.write(`${stored.length} on-failure record(s)\n`);
+    }
+    return ExitCode.ok;
+  });
+}
+
+/**
+ * Loads the config, opens the stream's on-failure records (starting what the data dir needs) and hands
+ * them to `use`; closes everything afterwards. Shared by `list` and `show`.
+ *
+ * @example
+ * ```ts
+ * const count = await withStoredOnFailureRecords(options, io, (stored) => stored.length);
+ * ```
+ */
+export async function withStoredOnFailureRecords<T>(
+  options: DestinationsOptions,
+  io: DestinationsIo,
+  use: (stored: readonly StoredOnFailureRecord[]) => T | Promise<T>,
+): Promise<T> {
   const config = await loadConfig(options.config);
   const log = await createCliLogger({
     level: options.logLevel ?? 'error',
@@ -72,14 +98,7 @@ export async function runDestinationsList(
   try {
     const { onFailure, close } = await openOnFailureRecords(config, options.stream, options.dataDir, log.logger);
     try {
-      const stored = (await onFailure.listStored()).sort(byStreamPosition);
-      if (stored.length === 0) {
-        io.stderr.write(`no on-failure records for stream '${options.stream}'\n`);
-      } else {
-        io.stdout.write(`${formatOnFailureTable(stored)}\n`);
-        io.stderr.write(`${stored.length} on-failure record(s)\n`);
-      }
-      return ExitCode.ok;
+      return await use(await onFailure.listStored());
     } finally {
       await close();
     }

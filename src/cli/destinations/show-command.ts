@@ -1,8 +1,5 @@
-import { createCliLogger } from '../cli-logger.js';
 import { ExitCode, OnFailureRecordNotFoundError } from '../errors.js';
-import { loadConfig } from '../load-config.js';
-import type { DestinationsIo, DestinationsOptions } from './list-command.js';
-import { openOnFailureRecords } from './local-stream.js';
+import { type DestinationsIo, type DestinationsOptions, withStoredOnFailureRecords } from './list-command.js';
 
 /**
  * `shardflow destinations show <stream> <key>`: prints one stored on-failure record (with its `payload`
@@ -21,22 +18,10 @@ export async function runDestinationsShow(
   key: string,
   io: DestinationsIo = { stdout: process.stdout, stderr: process.stderr },
 ): Promise<number> {
-  const config = await loadConfig(options.config);
-  const log = await createCliLogger({
-    level: options.logLevel ?? 'error',
-    console: { output: io.stderr, pretty: io.stderr.isTTY === true },
+  return withStoredOnFailureRecords(options, io, (stored) => {
+    const found = stored.find((record) => record.key === key);
+    if (found === undefined) throw new OnFailureRecordNotFoundError(options.stream, key);
+    io.stdout.write(`${JSON.stringify(found.record, null, 2)}\n`);
+    return ExitCode.ok;
   });
-  try {
-    const { onFailure, close } = await openOnFailureRecords(config, options.stream, options.dataDir, log.logger);
-    try {
-      const found = (await onFailure.listStored()).find((stored) => stored.key === key);
-      if (found === undefined) throw new OnFailureRecordNotFoundError(options.stream, key);
-      io.stdout.write(`${JSON.stringify(found.record, null, 2)}\n`);
-      return ExitCode.ok;
-    } finally {
-      await close();
-    }
-  } finally {
-    await log.close();
-  }
 }
