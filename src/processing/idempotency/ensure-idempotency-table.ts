@@ -1,12 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  CreateTableCommand,
-  DescribeTableCommand,
-  DescribeTimeToLiveCommand,
-  type DynamoDBClient,
-  type TableDescription,
-  UpdateTimeToLiveCommand,
-} from '@aws-sdk/client-dynamodb';
+import { DescribeTimeToLiveCommand, type DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { ensureKeyedTable } from '../../aws/ensure-keyed-table.js';
 import { IdempotencyAttribute } from './constants.js';
 import { IdempotencyStoreError, IdempotencyTableError } from './errors.js';
 
@@ -15,8 +8,6 @@ export interface EnsureIdempotencyTableOptions {
   /** How long to wait for a new table to become `ACTIVE`. Default 120 s. */
   readonly maxWaitSeconds?: number;
 }
-
-const POLL_MS = 250;
 
 /**
  * Makes sure `tableName` can serve as an idempotency table: creates it when missing (partition key
@@ -39,57 +30,21 @@ export async function ensureIdempotencyTable(
   tableName: string,
   options: EnsureIdempotencyTableOptions = {},
 ): Promise<void> {
-  let table = await describeTable(client, tableName);
-  if (table === undefined) {
-    try {
-      await client.send(
-        new CreateTableCommand({
-          TableName: tableName,
-          AttributeDefinitions: [{ AttributeName: IdempotencyAttribute.id, AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: IdempotencyAttribute.id, KeyType: 'HASH' }],
-          BillingMode: 'PAY_PER_REQUEST',
-        }),
-      );
-    } catch (error) {
-      // Someone else created it in the meantime: fine, it is checked below like any existing table.
-      if (!(error instanceof Error && error.name === 'ResourceInUseException')) {
-        throw storeError(`creating idempotency table '${tableName}' failed`, error);
-      }
-    }
-    table = await describeTable(client, tableName);
-  }
-  assertKeySchema(tableName, table);
-  const deadline = Date.now() + (options.maxWaitSeconds ?? 120) * 1000;
-  while (table?.TableStatus !== 'ACTIVE') {
-    if (Date.now() >= deadline) {
-      throw new IdempotencyStoreError(`idempotency table '${tableName}' is ${table?.TableStatus}, not ACTIVE, in time`);
-    }
-    await sleep(POLL_MS);
-    table = await describeTable(client, tableName);
-  }
+  await ensureKeyedTable(client, {
+    tableName,
+    partitionKey: IdempotencyAttribute.id,
+    maxWaitSeconds: options.maxWaitSeconds ?? 120,
+    failure: (step, cause, status) =>
+      step === 'wait'
+        ? new IdempotencyStoreError(`idempotency table '${tableName}' is ${status}, not ACTIVE, in time`)
+        : storeError(`${step === 'create' ? 'creating' : 'describing'} idempotency table '${tableName}' failed`, cause),
+    wrongKeySchema: (found) =>
+      new IdempotencyTableError(
+        'tableName',
+        `table '${tableName}' must have exactly one key, the partition key '${IdempotencyAttribute.id}' of type S; found ${found}`,
+      ),
+  });
   await enableTimeToLive(client, tableName);
-}
-
-async function describeTable(client: DynamoDBClient, tableName: string): Promise<TableDescription | undefined> {
-  try {
-    return (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table;
-  } catch (error) {
-    if (error instanceof Error && error.name === 'ResourceNotFoundException') return undefined;
-    throw storeError(`describing idempotency table '${tableName}' failed`, error);
-  }
-}
-
-function assertKeySchema(tableName: string, table: TableDescription | undefined): void {
-  const keys = table?.KeySchema ?? [];
-  const hash = keys.find((key) => key.KeyType === 'HASH');
-  const type = table?.AttributeDefinitions?.find((definition) => definition.AttributeName === hash?.AttributeName);
-  if (keys.length !== 1 || hash?.AttributeName !== IdempotencyAttribute.id || type?.AttributeType !== 'S') {
-    const found = keys.map((key) => `${key.AttributeName} (${key.KeyType})`).join(', ') || 'none';
-    throw new IdempotencyTableError(
-      'tableName',
-      `table '${tableName}' must have exactly one key, the partition key '${IdempotencyAttribute.id}' of type S; found ${found}`,
-    );
-  }
 }
 
 async function enableTimeToLive(client: DynamoDBClient, tableName: string): Promise<void> {
