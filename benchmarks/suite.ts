@@ -2,14 +2,14 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { CloudReport } from './cloud/run-cloud.js';
-import { type E2eReport, runE2e } from './e2e/run-e2e.js';
+import { type E2eOptions, type E2eReport, runE2e } from './e2e/run-e2e.js';
 import { detectCgroups } from './lib/cgroup.js';
 import { describeMachine, type MachineDescription } from './lib/machine.js';
 import type { Progress } from './lib/progress.js';
 import type { MicroSource } from './lib/shardflow-handler.js';
 import { type MemoryReport, runMemory } from './memory/run-memory.js';
 import { type HandlerProfile, profileShardflow } from './micro/profile.js';
-import { type MicroReport, runMicro } from './micro/run-micro.js';
+import { type MicroOptions, type MicroReport, runMicro } from './micro/run-micro.js';
 import { renderCharts, renderSummary } from './report.js';
 
 /** The local suites. */
@@ -18,27 +18,12 @@ export type SuiteName = (typeof SUITES)[number];
 
 /** Sizes and durations of a run: the full plan (≈ 12 minutes on 2 cores) or the quick smoke plan. */
 export interface BenchPlan {
-  readonly micro: {
-    readonly sources: readonly MicroSource[];
-    readonly batchSizes: readonly number[];
-    readonly timeMs: number;
-    readonly warmupMs: number;
-    readonly rounds: number;
+  readonly micro: Omit<MicroOptions, 'progress'> & {
     /** Profiles of shardflow's handler (source, batch size). */
     readonly profiles: readonly (readonly [MicroSource, number])[];
     readonly profileMs: number;
   };
-  readonly e2e: {
-    readonly batchSizes: readonly number[];
-    readonly windowsSeconds: readonly number[];
-    readonly parallelizations: readonly number[];
-    readonly shards: number;
-    readonly drainRecords: number;
-    readonly drainRounds: number;
-    readonly offeredRate: number;
-    readonly loadSeconds: number;
-    readonly loadWarmupSeconds: number;
-  };
+  readonly e2e: Omit<E2eOptions, 'progress'>;
   readonly memory: {
     readonly memorySizes: readonly number[];
     readonly batchSizes: readonly number[];
