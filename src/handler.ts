@@ -1,12 +1,12 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import type { ShardflowConfig } from './config/types.js';
 import { ConfigError } from './errors.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { type BatchMetrics, createMetrics } from './observability/metrics.js';
 import { BatchEngine, type BatchResult, type StreamBatchResponse } from './processing/batch-engine.js';
-import type { IdempotencyStore } from './processing/idempotency/index.js';
-import { DynamoDBIdempotencyStore } from './processing/idempotency/index.js';
+import type { IdempotencyStore } from './processing/idempotency/idempotency-store.js';
+import { LazyIdempotencyStore } from './processing/idempotency/lazy-store.js';
 import type { QuarantineClients } from './processing/quarantine/index.js';
 import { createQuarantineSink, type QuarantineSink } from './processing/quarantine/index.js';
 
@@ -58,13 +58,20 @@ export function createHandler(
     options.logger ??
     createLogger({ level: config.logging?.level, redact: config.logging?.redact ? [...config.logging.redact] : [] });
   const quarantine = options.quarantine ?? defaultQuarantine(config, streamName, options, logger);
+  const idempotencyTable = stream.idempotency;
   const idempotency =
     options.idempotency ??
-    (stream.idempotency
-      ? new DynamoDBIdempotencyStore({
-          client: options.clients?.dynamodb ?? new DynamoDBClient({}),
-          tableName: stream.idempotency.table,
-          ttlSeconds: stream.idempotency.ttlSeconds,
+    (idempotencyTable
+      ? new LazyIdempotencyStore(async () => {
+          const [{ DynamoDBClient }, { DynamoDBIdempotencyStore }] = await Promise.all([
+            import('@aws-sdk/client-dynamodb'),
+            import('./processing/idempotency/dynamodb-store.js'),
+          ]);
+          return new DynamoDBIdempotencyStore({
+            client: options.clients?.dynamodb ?? new DynamoDBClient({}),
+            tableName: idempotencyTable.table,
+            ttlSeconds: idempotencyTable.ttlSeconds,
+          });
         })
       : undefined);
   const metrics =

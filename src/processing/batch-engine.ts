@@ -21,8 +21,8 @@ import {
   WindowCloseError,
 } from './errors.js';
 import { emptyFateCounts, Fate, type FateCounts, RETRY_FATES } from './fates.js';
-import type { ClaimState, IdempotencyStore } from './idempotency/index.js';
-import { namespacedKey, recordIdentityKey } from './idempotency/index.js';
+import { namespacedKey, recordIdentityKey } from './idempotency/idempotency-key.js';
+import type { ClaimState, IdempotencyStore } from './idempotency/idempotency-store.js';
 import { rawPayload, validatePayload } from './payload.js';
 import {
   createEntryRedactor,

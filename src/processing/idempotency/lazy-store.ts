@@ -1,0 +1,41 @@
+import type { ClaimState, IdempotencyStore, TransactWriteItem } from './idempotency-store.js';
+
+/**
+ * An {@link IdempotencyStore} whose implementation (and its SDK client) is loaded on first use, so a
+ * function that never claims a key never pays for loading `@aws-sdk/client-dynamodb` at cold start
+ * (~70 ms measured here). `completionItem` is only asked for after `begin`, when the store is loaded.
+ *
+ * @example
+ * ```ts
+ * const store = new LazyIdempotencyStore(async () => new (await import('./dynamodb-store.js')).DynamoDBIdempotencyStore(options));
+ * ```
+ */
+export class LazyIdempotencyStore implements IdempotencyStore {
+  readonly #load: () => Promise<IdempotencyStore>;
+  #store: Promise<IdempotencyStore> | undefined;
+  #loaded: IdempotencyStore | undefined;
+
+  constructor(load: () => Promise<IdempotencyStore>) {
+    this.#load = load;
+  }
+
+  async begin(keys: readonly string[], lockMs: number): Promise<Map<string, ClaimState>> {
+    return (await this.#get()).begin(keys, lockMs);
+  }
+
+  async finish(completed: readonly string[], released: readonly string[]): Promise<void> {
+    return (await this.#get()).finish(completed, released);
+  }
+
+  completionItem(key: string): TransactWriteItem | undefined {
+    return this.#loaded?.completionItem?.(key);
+  }
+
+  #get(): Promise<IdempotencyStore> {
+    this.#store ??= this.#load().then((store) => {
+      this.#loaded = store;
+      return store;
+    });
+    return this.#store;
+  }
+}
