@@ -3,7 +3,7 @@
  * in. `npm run bench -- --quick` for a smoke run; `--help` lists the options.
  */
 import { Command } from 'commander';
-import { registerBench } from '../src/cli/commands/bench.js';
+import { registerBench } from './bench-command.js';
 
 const args = process.argv.slice(2);
 const program = new Command('npm run bench');

@@ -1,6 +1,4 @@
 #!/usr/bin/env node
-// The shardflow CLI. Configs and processors are TypeScript, so the CLI runs under tsx's loader.
-import { register } from 'tsx/esm/api';
-
-register();
-await import('../src/cli/main.ts');
+// The shardflow CLI: compiled JavaScript (dist/, built by `npm run build` before packing). A TypeScript config
+// and its processors are loaded through tsx, registered only when the config file is TypeScript.
+await import('../dist/cli/main.js');

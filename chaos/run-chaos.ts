@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import pLimit from 'p-limit';
-import { EMULATOR_CREDENTIALS, startEmulators } from 'shardflow';
+import { EMULATOR_CREDENTIALS, startEmulators } from 'shardflow/local';
 import { seededRandom } from '../example/random.js';
 import config, { CHAOS_TABLES } from './chaos-config.js';
 
@@ -116,10 +116,14 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       }),
     };
     const spawnWorker = async () => {
-      const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'worker.ts')], {
-        env,
-        stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-      });
+      const child = spawn(
+        process.execPath,
+        ['--conditions=shardflow-source', '--import', 'tsx', join(import.meta.dirname, 'worker.ts')],
+        {
+          env,
+          stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+        },
+      );
       await new Promise<void>((resolveReady, reject) => {
         child.once('message', () => resolveReady());
         child.once('exit', (code) => reject(new Error(`chaos worker exited before it was ready (${code})`)));

@@ -11,7 +11,8 @@ import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import pino from 'pino';
-import { createLogger, startLocal } from 'shardflow';
+import { createLogger } from 'shardflow';
+import { startLocal } from 'shardflow/local';
 import config from './chaos-config.js';
 import { faults, injected, injectThrottling } from './faults.js';
 

@@ -1,5 +1,5 @@
 import { type KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
-import { aggregateUserRecords } from 'shardflow';
+import { aggregateUserRecords } from 'shardflow/local';
 import { seededRandom } from './random.js';
 
 const PAGES = ['/', '/search', '/p/kettle', '/p/mug', '/p/tea', '/cart', '/checkout'];

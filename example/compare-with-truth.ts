@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunningEmulators } from 'shardflow';
+import type { RunningEmulators } from 'shardflow/local';
 import { analyticsReport } from './analytics-report.js';
 import type { ClicksTruth } from './click-load.js';
 import type { ExampleApp } from './example-app.js';

@@ -1,6 +1,6 @@
 import { CreateTableCommand, DescribeTableCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import type { RunningEmulators } from 'shardflow';
+import type { RunningEmulators } from 'shardflow/local';
 
 /** The example application's names, beyond what the config declares (its lake and aggregate table). */
 export interface ExampleApp {

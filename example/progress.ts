@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { LocalRun } from 'shardflow';
+import type { LocalRun } from 'shardflow/local';
 
 /** A live view of the pipeline while it runs. */
 export interface ProgressDisplay {

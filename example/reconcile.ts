@@ -1,4 +1,5 @@
-import { type Fate, type LocalRun, RETRY_FATES } from 'shardflow';
+import { type Fate, RETRY_FATES } from 'shardflow';
+import type { LocalRun } from 'shardflow/local';
 
 /** One stream's accounting: every record written ends in exactly one bucket. */
 export interface StreamLedger {

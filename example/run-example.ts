@@ -2,14 +2,14 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
 import type { BatchResult, Fate, ShardflowConfig } from 'shardflow';
+import { createLogger } from 'shardflow';
 import {
-  createLogger,
   EMULATOR_CREDENTIALS,
   type LocalRun,
   type RunningEmulators,
   startEmulators,
   startLocal,
-} from 'shardflow';
+} from 'shardflow/local';
 import { planClicks, writeClicks } from './click-load.js';
 import { compareWithTruth } from './compare-with-truth.js';
 import { type ExampleApp, ensureAppResources } from './example-app.js';

@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { defineConfig } from '../../src/config/define-config.js';
-import { type AnyProcessor, defineProcessor } from '../../src/config/processor.js';
-import type { ShardflowConfig, StreamConfig } from '../../src/config/types.js';
+import { defineConfig } from '../../src/runtime/config/define-config.js';
+import { type AnyProcessor, defineProcessor } from '../../src/runtime/config/processor.js';
+import type { ShardflowConfig, StreamConfig } from '../../src/runtime/config/types.js';
 import { TimedBenchEvent } from '../e2e/completion-sink.js';
 import { StampWriter } from './results-table.js';
 

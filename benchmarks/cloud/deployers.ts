@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { RunningEmulators } from '../../src/esm/emulators/index.js';
-import { type LocalRun, startLocal } from '../../src/esm/local-runner.js';
-import { createLogger } from '../../src/observability/logger.js';
+import type { RunningEmulators } from '../../src/local/emulators/index.js';
+import { type LocalRun, startLocal } from '../../src/local/esm/local-runner.js';
+import { createLogger } from '../../src/runtime/observability/logger.js';
 import { type BenchCloudSpec, benchStreamKey } from './bench-config.js';
 import type { FunctionDeployer } from './target.js';
 

@@ -9,7 +9,7 @@ import {
   ResourceInUseException,
   ResourceNotFoundException,
 } from '@aws-sdk/client-kinesis';
-import type { ShardflowConfig } from '../../src/config/types.js';
+import type { ShardflowConfig } from '../../src/runtime/config/types.js';
 import { type ProducedLoad, produceAtRate, shardKeys } from '../e2e/producer.js';
 import { LatencyHistogram, type LatencySummary } from '../lib/latency-histogram.js';
 import { round } from '../lib/markdown.js';

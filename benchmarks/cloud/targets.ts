@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
-import type { RunningEmulators } from '../../src/esm/emulators/index.js';
+import type { RunningEmulators } from '../../src/local/emulators/index.js';
 import { type CommandRunner, localEsmDeployer, oslsDeployer } from './deployers.js';
 import { CloudBenchTarget, type CloudTargetOptions } from './target.js';
 

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { invokeFunction, type LocalFunction } from '../../src/esm/invoke-function.js';
-import type { StreamSource } from '../../src/esm/ports.js';
-import type { PollingOptions } from '../../src/esm/shard-consumer.js';
+import { invokeFunction, type LocalFunction } from '../../src/local/esm/invoke-function.js';
+import type { StreamSource } from '../../src/local/esm/ports.js';
+import type { PollingOptions } from '../../src/local/esm/shard-consumer.js';
 
 /** Options of {@link startBareLoop}. */
 export interface BareLoopOptions {

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import type { AnyProcessor } from '../../src/config/processor.js';
-import { defineProcessor } from '../../src/config/processor.js';
+import type { AnyProcessor } from '../../src/runtime/config/processor.js';
+import { defineProcessor } from '../../src/runtime/config/processor.js';
 import { BenchEvent } from '../lib/fixtures.js';
 import { LatencyHistogram } from '../lib/latency-histogram.js';
 

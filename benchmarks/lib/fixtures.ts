@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import { z } from 'zod';
-import { dynamodbLambdaRecord, kinesisLambdaRecord } from '../../src/esm/lambda-event.js';
+import { dynamodbLambdaRecord, kinesisLambdaRecord } from '../../src/local/esm/lambda-event.js';
 
 /** Region and ARNs the benchmark events carry (AWS's documented shapes, a fictional account). */
 export const BENCH_REGION = 'us-east-1';

@@ -1,7 +1,7 @@
-import { defineConfig } from '../../src/config/define-config.js';
-import { defineProcessor } from '../../src/config/processor.js';
-import { createHandler } from '../../src/handler.js';
-import { createLogger } from '../../src/observability/logger.js';
+import { defineConfig } from '../../src/runtime/config/define-config.js';
+import { defineProcessor } from '../../src/runtime/config/processor.js';
+import { createHandler } from '../../src/runtime/handler.js';
+import { createLogger } from '../../src/runtime/observability/logger.js';
 import { BenchEvent } from './fixtures.js';
 
 /** The event sources the handler benchmarks measure. */

@@ -121,7 +121,7 @@ async function prepareWorker(): Promise<WorkerEntry> {
     });
     return { kind: 'esbuild-bundle', args: [outfile] };
   } catch {
-    return { kind: 'tsx', args: ['--import', import.meta.resolve('tsx'), WORKER] };
+    return { kind: 'tsx', args: ['--conditions=shardflow-source', '--import', import.meta.resolve('tsx'), WORKER] };
   }
 }
 

@@ -114,7 +114,7 @@ export function summarizeProfile(
  * @example
  * ```ts
  * const profile = await profileShardflow('kinesis', 100, 3000);
- * profile.inclusiveSrc[0]; // { function: 'run', location: 'src/processing/batch-engine.ts', percent: 71.2 }
+ * profile.inclusiveSrc[0]; // { function: 'run', location: 'src/runtime/processing/batch-engine.ts', percent: 71.2 }
  * ```
  */
 export async function profileShardflow(

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type Level, pino } from 'pino';
-import { createLogger, type Logger } from '../observability/logger.js';
+import { createLogger, type Logger } from '../runtime/observability/logger.js';
 
 /** Where a CLI command writes text: `process.stdout`/`process.stderr`, or a test double. */
 export interface TextOutput {

@@ -1,4 +1,4 @@
-import { ShardflowError } from '../errors.js';
+import { ShardflowError } from '../runtime/errors.js';
 
 /**
  * Process exit codes of the `shardflow` command.

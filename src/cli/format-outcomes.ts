@@ -1,5 +1,5 @@
-import type { RecordOutcome } from '../processing/batch-engine.js';
-import type { FateCounts } from '../processing/fates.js';
+import type { RecordOutcome } from '../runtime/processing/batch-engine.js';
+import type { FateCounts } from '../runtime/processing/fates.js';
 import { formatTable } from './format-table.js';
 
 /** Error messages longer than this are cut in tables (the full text is in the logs and the quarantine). */

@@ -1,5 +1,5 @@
-import type { Invocation } from '../esm/invoke-function.js';
-import type { BatchResult } from '../processing/batch-engine.js';
+import type { Invocation } from '../local/esm/invoke-function.js';
+import type { BatchResult } from '../runtime/processing/batch-engine.js';
 import { formatFateCounts, formatOutcomes } from './format-outcomes.js';
 
 /** How one invocation of a stream handler went, ready to print. */

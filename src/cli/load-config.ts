@@ -1,13 +1,14 @@
 import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { ShardflowConfig } from '../config/types.js';
-import { ConfigError } from '../errors.js';
+import type { ShardflowConfig } from '../runtime/config/types.js';
+import { ConfigError } from '../runtime/errors.js';
 import { CliDefaults } from './constants.js';
 import { CliUsageError, ConfigFileError } from './errors.js';
+import { registerTypeScriptLoader } from './register-typescript.js';
 
 /**
- * Loads a shardflow config file (TypeScript or JavaScript; the `shardflow` bin runs under tsx) by dynamic
+ * Loads a shardflow config file (JavaScript, or TypeScript through tsx, registered on first use) by dynamic
  * import, relative to the working directory, and checks that its default export is a `defineConfig(...)`.
  *
  * @throws {ConfigFileError} when the file is missing, fails to import, or exports something else
@@ -28,6 +29,7 @@ export async function loadConfig(file: string = CliDefaults.configFile): Promise
   }
   let module: { default?: unknown };
   try {
+    await registerTypeScriptLoader(path);
     module = (await import(pathToFileURL(path).href)) as { default?: unknown };
   } catch (error) {
     if (error instanceof ConfigError) throw error;

@@ -1,9 +1,9 @@
-import type { ShardflowConfig } from '../config/types.js';
-import type { LocalFunction } from '../esm/invoke-function.js';
-import { LOCAL_ACCOUNT_ID } from '../esm/local-runner.js';
-import { resolveEsmSettings } from '../esm/settings.js';
-import type { StreamHandler } from '../handler.js';
-import type { BatchResult } from '../processing/batch-engine.js';
+import type { LocalFunction } from '../local/esm/invoke-function.js';
+import { LOCAL_ACCOUNT_ID } from '../local/esm/local-runner.js';
+import { resolveEsmSettings } from '../local/esm/settings.js';
+import type { ShardflowConfig } from '../runtime/config/types.js';
+import type { StreamHandler } from '../runtime/handler.js';
+import type { BatchResult } from '../runtime/processing/batch-engine.js';
 
 /** A {@link LocalFunction} whose handler keeps the engine's detailed result of each invocation. */
 export interface ObservedFunction {

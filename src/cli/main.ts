@@ -1,5 +1,4 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { registerBench } from './commands/bench.js';
 import { registerValidate } from './commands/validate.js';
 import { CliDefaults } from './constants.js';
 import { describeCliError, ExitCode, exitCodeOf } from './errors.js';
@@ -135,6 +134,18 @@ destinationsCommand('redrive', 'fetch the described records and re-invoke the ha
   );
 
 registerValidate(program);
-registerBench(program);
+// The benchmark suite compares shardflow with Powertools and hand-written loops; it runs from a clone of the
+// shardflow repository, not from the installed package (its peers are not shardflow's dependencies).
+program
+  .command('bench', { hidden: true })
+  .description('the benchmark suite (runs from a clone of the shardflow repository)')
+  .allowUnknownOption()
+  .action(() => {
+    process.stderr.write(
+      'shardflow bench: the benchmark suite is not part of the installed package. Run it from a clone of the ' +
+        'shardflow repository: `npm install && npm run bench -- --quick` (see docs/benchmarks.md).\n',
+    );
+    process.exitCode = 2;
+  });
 
 await program.parseAsync(process.argv);

@@ -1,5 +1,5 @@
+import { ALARM_DEFAULTS, S3_METRICS_FILTER_ID } from '../runtime/stages/constants.js';
 import { type CfnResource, type CfnValue, getAtt, ref } from './cfn.js';
-import { ALARM_DEFAULTS, S3_METRICS_FILTER_ID } from './constants.js';
 import type { StreamDeployPlan } from './deploy-plan.js';
 
 /** The metric that shows records reaching a stream's on-failure destination. */

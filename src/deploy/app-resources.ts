@@ -1,53 +1,20 @@
-import { ConfigError, MissingSettingError } from '../config/errors.js';
-import type { ShardflowConfigInput } from '../config/types.js';
-import { type ResourceRef, resolveResourceRef } from './resource-refs.js';
+import { ConfigError, MissingSettingError } from '../runtime/config/errors.js';
+import type { ShardflowConfigInput } from '../runtime/config/types.js';
+import { type ResourceRef, resolveResourceRef } from '../runtime/stages/resource-refs.js';
 
-/** What a stream's function may do with an application resource. */
-export type AppResourceAccess = 'read' | 'write' | 'read-write';
+export type {
+  AppBucketConfig,
+  AppResourceAccess,
+  AppResourceConfig,
+  AppTableConfig,
+} from '../runtime/config/deploy-sections.js';
 
-/** Fields every application resource has. */
-interface AppResourceBase {
-  /** Environment variable that receives the resource's physical name in the stage (e.g. `SHOP_LAKE_BUCKET`). */
-  readonly env?: string;
-  /** What the functions may do with it: `read`, `write` or `read-write`. Required: permissions are never implied. */
-  readonly access: AppResourceAccess;
-  /** The streams whose functions get access (and the variable). Default: every stream of the config. */
-  readonly streams?: readonly string[];
-}
-
-/** An S3 bucket the processors use (a data lake, exports). A name: the stack creates it; an ARN: it exists. */
-export interface AppBucketConfig extends AppResourceBase {
-  readonly type: 's3';
-  readonly bucket: string;
-  /** Limit object access to keys under this prefix (e.g. `lake/`). Default: the whole bucket. */
-  readonly prefix?: string;
-}
-
-/** A DynamoDB table the processors use (aggregates, lookups). A name: the stack creates it; an ARN: it exists. */
-export interface AppTableConfig extends AppResourceBase {
-  readonly type: 'dynamodb';
-  readonly table: string;
-  /** Partition key (type S) when the stack creates the table. */
-  readonly partitionKey?: string;
-  /** Sort key (type S) when the stack creates the table. */
-  readonly sortKey?: string;
-  /** TTL attribute when the stack creates the table. */
-  readonly ttlAttribute?: string;
-}
-
-/**
- * A resource the application's processors use, declared in the config's `resources` section so that the
- * stack creates it (or references it), grants exactly the access it needs to the functions that use it,
- * and passes its stage name in an environment variable.
- *
- * @example
- * ```ts
- * resources: {
- *   lake: { type: 's3', bucket: 'shop-analytics-lake', env: 'SHOP_LAKE_BUCKET', access: 'write', streams: ['orders'] },
- * }
- * ```
- */
-export type AppResourceConfig = AppBucketConfig | AppTableConfig;
+import type {
+  AppBucketConfig,
+  AppResourceAccess,
+  AppResourceConfig,
+  AppTableConfig,
+} from '../runtime/config/deploy-sections.js';
 
 /** An application resource resolved for one stage. */
 export interface AppResourcePlan {

@@ -1,6 +1,6 @@
 import { relative, resolve, sep } from 'node:path';
 import { build, type Plugin } from 'esbuild';
-import { DEPLOY_DEFAULTS } from './constants.js';
+import { DEPLOY_DEFAULTS } from '../runtime/stages/constants.js';
 import { BundleError } from './errors.js';
 import { functionEntrySource } from './function-entry.js';
 import { inlineCreateRequirePlugin } from './inline-create-require.js';

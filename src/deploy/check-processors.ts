@@ -1,5 +1,5 @@
-import type { AnyProcessor } from '../config/processor.js';
-import type { ShardflowConfig } from '../config/types.js';
+import type { AnyProcessor } from '../runtime/config/processor.js';
+import type { ShardflowConfig } from '../runtime/config/types.js';
 import { InvalidProcessorError } from './errors.js';
 
 const FORMATS = new Set(['json', 'text', 'bytes']);

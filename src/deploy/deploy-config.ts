@@ -1,6 +1,11 @@
-import type { DynamoDBSourceConfig, KinesisSourceConfig, ShardflowConfigInput, StreamConfig } from '../config/types.js';
+import type {
+  DynamoDBSourceConfig,
+  KinesisSourceConfig,
+  ShardflowConfigInput,
+  StreamConfig,
+} from '../runtime/config/types.js';
+import type { StagesConfig } from '../runtime/stages/stage-overrides.js';
 import type { AppResourceConfig } from './app-resources.js';
-import type { StagesConfig } from './stage-overrides.js';
 
 /** Deploy-only settings of a stream's source. */
 export interface DeploySourceSettings {

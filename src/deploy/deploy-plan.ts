@@ -1,9 +1,7 @@
-import { ConfigRangeError, DuplicateNameError } from '../config/errors.js';
-import type { ShardflowConfig, StreamConfig } from '../config/types.js';
-import { type EsmSettings, resolveEsmSettings } from '../esm/settings.js';
-import { type AppResourcePlan, resolveAppResources } from './app-resources.js';
-import { checkProcessors } from './check-processors.js';
-import { configForStage } from './config-for-stage.js';
+import { type EsmSettings, resolveEsmSettings } from '../local/esm/settings.js';
+import { ConfigRangeError, DuplicateNameError } from '../runtime/config/errors.js';
+import type { ShardflowConfig, StreamConfig } from '../runtime/config/types.js';
+import { configForStage } from '../runtime/stages/config-for-stage.js';
 import {
   assertResourceName,
   assertStageName,
@@ -11,7 +9,7 @@ import {
   normalizedFunctionName,
   type StreamLogicalIds,
   streamLogicalIds,
-} from './deploy-names.js';
+} from '../runtime/stages/deploy-names.js';
 import {
   type QuarantineRef,
   type ResourceRef,
@@ -20,13 +18,15 @@ import {
   resolveQuarantineRef,
   resolveSourceRef,
   type SourceRef,
-} from './resource-refs.js';
+} from '../runtime/stages/resource-refs.js';
 import {
   applyStageOverrides,
   type ResolvedAlarmSettings,
   resolveAlarmSettings,
   resolveRetentionDays,
-} from './stage-overrides.js';
+} from '../runtime/stages/stage-overrides.js';
+import { type AppResourcePlan, resolveAppResources } from './app-resources.js';
+import { checkProcessors } from './check-processors.js';
 
 /** Everything the deploy needs to know about one stream in one stage. */
 export interface StreamDeployPlan {

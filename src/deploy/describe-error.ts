@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../runtime/errors.js';
 
 /**
  * One line describing a config or deploy error: the error's name and, for config errors, the offending path,

@@ -1,5 +1,5 @@
+import type { QuarantineRef, ResourceRef, SourceRef } from '../runtime/stages/resource-refs.js';
 import type { DeployPlan, StreamDeployPlan } from './deploy-plan.js';
-import type { QuarantineRef, ResourceRef, SourceRef } from './resource-refs.js';
 
 const KIND: Readonly<Record<ResourceRef['kind'], string>> = {
   's3-bucket': 's3',

@@ -1,4 +1,4 @@
-import type { EsmSettings } from '../esm/settings.js';
+import type { EsmSettings } from '../local/esm/settings.js';
 import type { CfnValue } from './cfn.js';
 
 /** What an event source mapping connects: the function, its source and its on-failure destination. */

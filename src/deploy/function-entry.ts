@@ -2,7 +2,7 @@ import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const HERE = fileURLToPath(import.meta.url);
-/** `.ts` when shardflow runs from source (as it ships), `.js` if it is ever compiled. */
+/** `.ts` when shardflow runs from its sources (in this repository), `.js` when compiled (as it ships). */
 const EXT = extname(HERE);
 
 /**
@@ -10,14 +10,14 @@ const EXT = extname(HERE);
  *
  * @example
  * ```ts
- * shardflowModules().handler; // '/…/node_modules/shardflow/src/handler.ts'
+ * shardflowModules().handler; // '/…/node_modules/shardflow/dist/runtime/handler.js'
  * ```
  */
 export function shardflowModules(): { readonly handler: string; readonly configForStage: string } {
-  const deployDir = dirname(HERE);
+  const runtimeDir = join(dirname(HERE), '..', 'runtime');
   return {
-    handler: join(deployDir, '..', `handler${EXT}`),
-    configForStage: join(deployDir, `config-for-stage${EXT}`),
+    handler: join(runtimeDir, `handler${EXT}`),
+    configForStage: join(runtimeDir, 'stages', `config-for-stage${EXT}`),
   };
 }
 

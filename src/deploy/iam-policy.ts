@@ -1,5 +1,5 @@
+import { BASIC_EXECUTION_POLICY } from '../runtime/stages/constants.js';
 import { type CfnResource, type CfnValue, sub } from './cfn.js';
-import { BASIC_EXECUTION_POLICY } from './constants.js';
 
 /** Some actions on some resources: one IAM statement. */
 export interface Grant {

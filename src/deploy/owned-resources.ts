@@ -1,8 +1,8 @@
-import { DuplicateNameError } from '../config/errors.js';
-import { IdempotencyAttribute } from '../processing/idempotency/constants.js';
+import { DuplicateNameError } from '../runtime/config/errors.js';
+import { IdempotencyAttribute } from '../runtime/processing/idempotency/constants.js';
+import { RETENTION, S3_METRICS_FILTER_ID } from '../runtime/stages/constants.js';
+import type { ResourceKind } from '../runtime/stages/deploy-names.js';
 import { type CfnResource, type CfnValue, getAtt, join, ref } from './cfn.js';
-import { RETENTION, S3_METRICS_FILTER_ID } from './constants.js';
-import type { ResourceKind } from './deploy-names.js';
 
 /** Key schema and stream of a DynamoDB table the stack creates. */
 export interface TableSchema {

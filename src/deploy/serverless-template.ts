@@ -1,8 +1,9 @@
-import { DuplicateNameError } from '../config/errors.js';
+import { DuplicateNameError } from '../runtime/config/errors.js';
+import { DEPLOY_DEFAULTS, IAM_ACTIONS, RETENTION, S3_ON_FAILURE_PREFIX } from '../runtime/stages/constants.js';
+import type { ResourceRef, SourceRef } from '../runtime/stages/resource-refs.js';
 import { streamAlarms } from './alarms.js';
 import type { AppResourcePlan } from './app-resources.js';
 import { type CfnOutput, type CfnResource, type CfnValue, getAtt, importValue, join, sub } from './cfn.js';
-import { DEPLOY_DEFAULTS, IAM_ACTIONS, RETENTION, S3_ON_FAILURE_PREFIX } from './constants.js';
 import type { DeployPlan, StreamDeployPlan } from './deploy-plan.js';
 import { eventSourceMappingProperties } from './event-source-mapping.js';
 import { functionRole, type Grant } from './iam-policy.js';
@@ -15,7 +16,6 @@ import {
   QUARANTINE_TABLE_SCHEMA,
   stackKeyArn,
 } from './owned-resources.js';
-import type { ResourceRef, SourceRef } from './resource-refs.js';
 
 /** A function as written under `functions:` in `serverless.yml` (the framework adds the rest). */
 export interface ServerlessFunctionDefinition {

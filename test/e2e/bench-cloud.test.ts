@@ -7,8 +7,8 @@ import { BENCH_CONFIG_MODULE, type CommandRunner, oslsDeployer } from '../../ben
 import { type CloudReport, runCloud } from '../../benchmarks/cloud/run-cloud.js';
 import { emulatedTarget } from '../../benchmarks/cloud/targets.js';
 import { silentProgress } from '../../benchmarks/lib/progress.js';
-import type { ShardflowConfig } from '../../src/config/types.js';
-import { type RunningEmulators, startEmulators } from '../../src/esm/emulators/index.js';
+import { type RunningEmulators, startEmulators } from '../../src/local/emulators/index.js';
+import type { ShardflowConfig } from '../../src/runtime/config/types.js';
 
 /**
  * Cloud mode's whole code path except AWS itself: streams and the results table created through the

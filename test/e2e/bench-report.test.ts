@@ -146,10 +146,13 @@ describe('report building blocks', () => {
         { id: 1, callFrame: frame('(root)', ''), children: [2, 4] },
         {
           id: 2,
-          callFrame: frame('run', new URL('../../src/processing/batch-engine.ts', import.meta.url).href),
+          callFrame: frame('run', new URL('../../src/runtime/processing/batch-engine.ts', import.meta.url).href),
           children: [3],
         },
-        { id: 3, callFrame: frame('json', new URL('../../src/records/kinesis-record.ts', import.meta.url).href) },
+        {
+          id: 3,
+          callFrame: frame('json', new URL('../../src/runtime/records/kinesis-record.ts', import.meta.url).href),
+        },
         { id: 4, callFrame: frame('dispatch', '') },
       ],
       samples: [2, 3, 3, 3, 4],
@@ -163,8 +166,8 @@ describe('report building blocks', () => {
       ['run', 25],
     ]);
     expect(inclusiveSrc.map((e) => [e.function, e.location, e.percent])).toEqual([
-      ['run', 'src/processing/batch-engine.ts', 100],
-      ['json', 'src/records/kinesis-record.ts', 75],
+      ['run', 'src/runtime/processing/batch-engine.ts', 100],
+      ['json', 'src/runtime/records/kinesis-record.ts', 75],
     ]);
   });
 });

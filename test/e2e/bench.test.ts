@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerBench } from '../../benchmarks/bench-command.js';
 import type { BenchRun } from '../../benchmarks/suite.js';
-import { registerBench } from '../../src/cli/commands/bench.js';
 
 /**
  * `shardflow bench --quick` for real: micro suite (shardflow vs Powertools vs a hand loop), end to end on

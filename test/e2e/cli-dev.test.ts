@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CreateStreamCommand, DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { localKinesisClientConfig, startKinesalite } from '../../src/esm/emulators/index.js';
+import { localKinesisClientConfig, startKinesalite } from '../../src/local/emulators/index.js';
 import { isRunning } from '../integration/fixtures/processes.js';
 import { makeProject, removeProject, runCli, startCli } from './fixtures/cli-harness.js';
 import { clicksProject } from './fixtures/projects.js';

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
-import { aggregateUserRecords, frameKplBody } from '../../src/esm/kpl-aggregate.js';
+import { aggregateUserRecords, frameKplBody } from '../../src/local/esm/kpl-aggregate.js';
 
 /**
  * Builders for Lambda Kinesis events exactly as AWS documents them ("Using Lambda with Kinesis",
@@ -198,11 +198,11 @@ interface KplCommonModule {
 const requireCjs = createRequire(import.meta.url);
 const { AggregatedRecord } = requireCjs('aws-kinesis-agg/lib/common.js') as KplCommonModule;
 
-export { KPL_MAGIC } from '../../src/esm/kpl-aggregate.js';
+export { KPL_MAGIC } from '../../src/local/esm/kpl-aggregate.js';
 
 /**
  * The bytes of a KPL aggregated record holding `users` — what the KPL writes (see
- * `aggregateUserRecords` in src/esm/kpl-aggregate.ts, which this delegates to).
+ * `aggregateUserRecords` in src/local/esm/kpl-aggregate.ts, which this delegates to).
  *
  * @example
  * ```ts

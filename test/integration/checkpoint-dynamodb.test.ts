@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDBCheckpointStore, sortableSequenceNumber } from '../../src/esm/checkpoint/dynamodb-checkpoint-store.js';
-import { ensureCheckpointTable } from '../../src/esm/checkpoint/ensure-checkpoint-table.js';
-import { CheckpointStoreError, CheckpointTableError } from '../../src/esm/checkpoint/errors.js';
 import {
   type DynamoDBLocal,
   localDynamoDBClientConfig,
   startDynamoDBLocal,
-} from '../../src/esm/emulators/dynamodb-local.js';
+} from '../../src/local/emulators/dynamodb-local.js';
+import {
+  DynamoDBCheckpointStore,
+  sortableSequenceNumber,
+} from '../../src/local/esm/checkpoint/dynamodb-checkpoint-store.js';
+import { ensureCheckpointTable } from '../../src/local/esm/checkpoint/ensure-checkpoint-table.js';
+import { CheckpointStoreError, CheckpointTableError } from '../../src/local/esm/checkpoint/errors.js';
 
 const TABLE = 'shardflow-checkpoints';
 const SHARD_0 = 'shardId-000000000000';

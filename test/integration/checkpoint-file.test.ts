@@ -7,8 +7,8 @@ import {
   CheckpointStoreError,
   CorruptCheckpointError,
   InvalidMappingIdError,
-} from '../../src/esm/checkpoint/errors.js';
-import { FileCheckpointStore } from '../../src/esm/checkpoint/file-checkpoint-store.js';
+} from '../../src/local/esm/checkpoint/errors.js';
+import { FileCheckpointStore } from '../../src/local/esm/checkpoint/file-checkpoint-store.js';
 
 const MAPPING = 'orders-esm';
 const SHARD_0 = 'shardId-000000000000';
@@ -155,7 +155,7 @@ describe('FileCheckpointStore on a temporary directory', () => {
 
   it('leaves a loadable file holding at least the last acknowledged save when the writer is killed -9', async () => {
     // Arrange: a child process saves increasing checkpoints as fast as it can and reports each one
-    const storeModule = resolve('src/esm/checkpoint/file-checkpoint-store.ts');
+    const storeModule = resolve('src/local/esm/checkpoint/file-checkpoint-store.ts');
     const script = `
       const { FileCheckpointStore } = await import(${JSON.stringify(storeModule)});
       const store = new FileCheckpointStore({ directory: ${JSON.stringify(directory)} });
@@ -163,9 +163,13 @@ describe('FileCheckpointStore on a temporary directory', () => {
         await store.save('killed', 'shardId-000000000000', { sequenceNumber: String(i), ended: false });
         process.stdout.write(i + '\\n');
       }`;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--conditions=shardflow-source', '--import', 'tsx', '--input-type=module', '-e', script],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const exited = new Promise((resolveExit) => child.once('exit', resolveExit));
 
     // Act: kill it without warning once it has acknowledged 50 saves

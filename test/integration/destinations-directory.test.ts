@@ -2,10 +2,10 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DirectoryOnFailureDestination } from '../../src/esm/destinations/directory-destination.js';
-import { OnFailureDeliveryError, OnFailureReadError } from '../../src/esm/destinations/errors.js';
-import { buildOnFailureRecord } from '../../src/esm/destinations/on-failure-record.js';
-import type { OnFailureDelivery } from '../../src/esm/ports.js';
+import { DirectoryOnFailureDestination } from '../../src/local/esm/destinations/directory-destination.js';
+import { OnFailureDeliveryError, OnFailureReadError } from '../../src/local/esm/destinations/errors.js';
+import { buildOnFailureRecord } from '../../src/local/esm/destinations/on-failure-record.js';
+import type { OnFailureDelivery } from '../../src/local/esm/ports.js';
 import {
   DYNAMODB_SHARD,
   DYNAMODB_STREAM_ARN,

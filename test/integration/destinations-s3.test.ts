@@ -7,11 +7,11 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OnFailureDeliveryError, OnFailureReadError } from '../../src/esm/destinations/errors.js';
-import { buildOnFailureRecord, type OnFailureRecordInput } from '../../src/esm/destinations/on-failure-record.js';
-import { S3OnFailureDestination } from '../../src/esm/destinations/s3-destination.js';
-import { localS3ClientConfig, type S3Local, startS3Local } from '../../src/esm/emulators/s3-local.js';
-import type { OnFailureDelivery } from '../../src/esm/ports.js';
+import { localS3ClientConfig, type S3Local, startS3Local } from '../../src/local/emulators/s3-local.js';
+import { OnFailureDeliveryError, OnFailureReadError } from '../../src/local/esm/destinations/errors.js';
+import { buildOnFailureRecord, type OnFailureRecordInput } from '../../src/local/esm/destinations/on-failure-record.js';
+import { S3OnFailureDestination } from '../../src/local/esm/destinations/s3-destination.js';
+import type { OnFailureDelivery } from '../../src/local/esm/ports.js';
 import {
   DYNAMODB_SHARD,
   DYNAMODB_STREAM_ARN,

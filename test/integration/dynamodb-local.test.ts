@@ -9,7 +9,7 @@ import {
   JavaNotFoundError,
   localDynamoDBClientConfig,
   startDynamoDBLocal,
-} from '../../src/esm/emulators/dynamodb-local.js';
+} from '../../src/local/emulators/dynamodb-local.js';
 
 /** `process.kill(pid, 0)` throws ESRCH once the process is gone. */
 function isAlive(pid: number): boolean {

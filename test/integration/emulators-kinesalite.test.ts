@@ -10,7 +10,11 @@ import {
   SplitShardCommand,
 } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KinesaliteStartError, localKinesisClientConfig, startKinesalite } from '../../src/esm/emulators/kinesalite.js';
+import {
+  KinesaliteStartError,
+  localKinesisClientConfig,
+  startKinesalite,
+} from '../../src/local/emulators/kinesalite.js';
 
 describe('startKinesalite (real kinesalite, in-process)', () => {
   let scratch: string;

@@ -8,10 +8,14 @@ const FIXTURE = 'test/integration/fixtures/start-emulators.ts';
 
 /** Starts the fixture in a child Node process (through tsx) and resolves with DynamoDB Local's pid once it prints it. */
 async function startChild(mode: 'wait' | 'exit'): Promise<{ child: ChildProcess; javaPid: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, ...(mode === 'exit' ? ['exit'] : [])], {
-    cwd: process.cwd(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=shardflow-source', '--import', 'tsx', FIXTURE, ...(mode === 'exit' ? ['exit'] : [])],
+    {
+      cwd: process.cwd(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString('utf8');

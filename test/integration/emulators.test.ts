@@ -7,8 +7,6 @@ import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineConfig } from '../../src/config/define-config.js';
-import { defineProcessor } from '../../src/config/processor.js';
 import {
   createResources,
   JavaNotFoundError,
@@ -16,8 +14,10 @@ import {
   type RunningEmulators,
   servicesNeededBy,
   startEmulators,
-} from '../../src/esm/emulators/index.js';
-import { createStreamSource } from '../../src/esm/sources/index.js';
+} from '../../src/local/emulators/index.js';
+import { createStreamSource } from '../../src/local/esm/sources/index.js';
+import { defineConfig } from '../../src/runtime/config/define-config.js';
+import { defineProcessor } from '../../src/runtime/config/processor.js';
 import { isRunning } from './fixtures/processes.js';
 
 const orderFacts = defineProcessor({ name: 'order-facts', schema: z.object({ orderId: z.string() }), process() {} });

@@ -7,8 +7,8 @@ import {
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localDynamoDBClientConfig, startDynamoDBLocal } from '../../src/esm/emulators/dynamodb-local.js';
-import { DynamoDBIdempotencyStore, ensureIdempotencyTable } from '../../src/processing/idempotency/index.js';
+import { localDynamoDBClientConfig, startDynamoDBLocal } from '../../src/local/emulators/dynamodb-local.js';
+import { DynamoDBIdempotencyStore, ensureIdempotencyTable } from '../../src/runtime/processing/idempotency/index.js';
 
 // A real DynamoDB Local, started by the test.
 let stop: () => Promise<void>;

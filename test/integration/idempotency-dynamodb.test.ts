@@ -16,14 +16,14 @@ import {
   type DynamoDBLocal,
   localDynamoDBClientConfig,
   startDynamoDBLocal,
-} from '../../src/esm/emulators/dynamodb-local.js';
+} from '../../src/local/emulators/dynamodb-local.js';
 import {
   type ClaimState,
   DynamoDBIdempotencyStore,
   ensureIdempotencyTable,
   IdempotencyStoreError,
   IdempotencyTableError,
-} from '../../src/processing/idempotency/index.js';
+} from '../../src/runtime/processing/idempotency/index.js';
 import { KinesisEventFactory } from '../factories/index.js';
 
 const TABLE = 'shardflow-idempotency';

@@ -9,10 +9,10 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localS3ClientConfig, type S3Local, startS3Local } from '../../src/esm/emulators/s3-local.js';
-import { createQuarantineSink } from '../../src/processing/quarantine/create-quarantine-sink.js';
-import { QuarantineWriteError } from '../../src/processing/quarantine/quarantine-write-error.js';
-import { S3QuarantineSink } from '../../src/processing/quarantine/s3-quarantine-sink.js';
+import { localS3ClientConfig, type S3Local, startS3Local } from '../../src/local/emulators/s3-local.js';
+import { createQuarantineSink } from '../../src/runtime/processing/quarantine/create-quarantine-sink.js';
+import { QuarantineWriteError } from '../../src/runtime/processing/quarantine/quarantine-write-error.js';
+import { S3QuarantineSink } from '../../src/runtime/processing/quarantine/s3-quarantine-sink.js';
 import { kinesisEntries, kinesisEntry } from '../unit/quarantine/fixtures.js';
 
 const BUCKET = 'shop-quarantine';

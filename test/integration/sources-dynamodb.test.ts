@@ -7,20 +7,20 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createResources } from '../../src/esm/emulators/create-resources.js';
+import { createResources } from '../../src/local/emulators/create-resources.js';
 import {
   type DynamoDBLocal,
   localDynamoDBClientConfig,
   startDynamoDBLocal,
-} from '../../src/esm/emulators/dynamodb-local.js';
-import type { SourceRecord } from '../../src/esm/ports.js';
+} from '../../src/local/emulators/dynamodb-local.js';
+import type { SourceRecord } from '../../src/local/esm/ports.js';
 import {
   createStreamSource,
   type DynamoDBStreamsSource,
   ExpiredIteratorError,
   UnsupportedPositionError,
-} from '../../src/esm/sources/index.js';
-import { decodeEvent } from '../../src/records/decode-event.js';
+} from '../../src/local/esm/sources/index.js';
+import { decodeEvent } from '../../src/runtime/records/decode-event.js';
 
 const REGION = 'us-east-1';
 

@@ -15,10 +15,10 @@ import {
 } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createResources } from '../../src/esm/emulators/create-resources.js';
-import { type Kinesalite, localKinesisClientConfig, startKinesalite } from '../../src/esm/emulators/kinesalite.js';
-import { aggregateUserRecords, KPL_MAGIC } from '../../src/esm/kpl-aggregate.js';
-import type { SourceRecord } from '../../src/esm/ports.js';
+import { createResources } from '../../src/local/emulators/create-resources.js';
+import { type Kinesalite, localKinesisClientConfig, startKinesalite } from '../../src/local/emulators/kinesalite.js';
+import { aggregateUserRecords, KPL_MAGIC } from '../../src/local/esm/kpl-aggregate.js';
+import type { SourceRecord } from '../../src/local/esm/ports.js';
 import {
   createStreamSource,
   ExpiredIteratorError,
@@ -27,7 +27,7 @@ import {
   ReadThrottledError,
   TrimmedDataError,
   toStreamSourceError,
-} from '../../src/esm/sources/index.js';
+} from '../../src/local/esm/sources/index.js';
 
 const REGION = 'us-east-1';
 const ROLE = 'arn:aws:iam::123456789012:role/clicks-consumer';

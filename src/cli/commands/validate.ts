@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { DEPLOY_DEFAULTS } from '../../deploy/constants.js';
 import { planDeployment } from '../../deploy/deploy-plan.js';
 import { describeDeployError } from '../../deploy/describe-error.js';
 import { describePlan } from '../../deploy/describe-plan.js';
-import { stagesOf } from '../../deploy/stage-overrides.js';
+import { DEPLOY_DEFAULTS } from '../../runtime/stages/constants.js';
+import { stagesOf } from '../../runtime/stages/stage-overrides.js';
 import { CliDefaults } from '../constants.js';
 import { ExitCode } from '../errors.js';
 import { loadConfig } from '../load-config.js';

@@ -1,4 +1,4 @@
-import type { StoredOnFailureRecord } from '../../esm/destinations/index.js';
+import type { StoredOnFailureRecord } from '../../local/esm/destinations/index.js';
 import { createCliLogger, type TextOutput } from '../cli-logger.js';
 import { ExitCode } from '../errors.js';
 import { formatTable } from '../format-table.js';

@@ -1,13 +1,13 @@
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { ShardflowConfig } from '../../config/types.js';
 import {
   DirectoryOnFailureDestination,
   S3OnFailureDestination,
   type StoredOnFailureRecord,
-} from '../../esm/destinations/index.js';
-import { type LocalRun, startLocal } from '../../esm/local-runner.js';
-import type { Logger } from '../../observability/logger.js';
+} from '../../local/esm/destinations/index.js';
+import { type LocalRun, startLocal } from '../../local/esm/local-runner.js';
+import type { ShardflowConfig } from '../../runtime/config/types.js';
+import type { Logger } from '../../runtime/observability/logger.js';
 import { DataDirNotFoundError, NoOnFailureDestinationError } from '../errors.js';
 import { selectStreams, streamOf } from '../load-config.js';
 

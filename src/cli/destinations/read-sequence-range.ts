@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { LambdaStreamRecord, SourceRecord, StreamBatchInfo, StreamSource } from '../../esm/ports.js';
-import { ReadThrottledError } from '../../esm/sources/index.js';
-import { compareSequenceNumbers } from '../../processing/sequence-number.js';
+import type { LambdaStreamRecord, SourceRecord, StreamBatchInfo, StreamSource } from '../../local/esm/ports.js';
+import { ReadThrottledError } from '../../local/esm/sources/index.js';
+import { compareSequenceNumbers } from '../../runtime/processing/sequence-number.js';
 
 /** Options of {@link readSequenceRange}. */
 export interface ReadSequenceRangeOptions {

@@ -1,5 +1,5 @@
-import type { StoredOnFailureRecord } from '../../esm/destinations/index.js';
-import { compareSequenceNumbers } from '../../processing/sequence-number.js';
+import type { StoredOnFailureRecord } from '../../local/esm/destinations/index.js';
+import { compareSequenceNumbers } from '../../runtime/processing/sequence-number.js';
 
 /**
  * Orders stored on-failure records as their batches sit in the stream: by shard, then by start sequence

@@ -1,4 +1,4 @@
-import type { StreamConfig } from '../../config/types.js';
+import type { StreamConfig } from '../../runtime/config/types.js';
 
 /** What `shardflow dev` prints once everything runs. */
 export interface DevBannerInput {

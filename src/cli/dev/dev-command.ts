@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { type LocalRun, startLocal } from '../../esm/local-runner.js';
+import { type LocalRun, startLocal } from '../../local/esm/local-runner.js';
 import { type CliLogger, createCliLogger, type TextOutput } from '../cli-logger.js';
 import { CliDefaults } from '../constants.js';
 import { ExitCode } from '../errors.js';

@@ -3,9 +3,9 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { ShardflowConfig } from '../../config/types.js';
-import { EMULATOR_CREDENTIALS } from '../../esm/emulators/index.js';
-import type { LocalRunOptions } from '../../esm/local-runner.js';
+import { EMULATOR_CREDENTIALS } from '../../local/emulators/index.js';
+import type { LocalRunOptions } from '../../local/esm/local-runner.js';
+import type { ShardflowConfig } from '../../runtime/config/types.js';
 import { CliUsageError, ExternalStreamError } from '../errors.js';
 
 /** Endpoints of running services (`--endpoint-*`); a service without one uses the SDK's default endpoint. */

@@ -1,4 +1,4 @@
-import type { EsmStatus } from '../../esm/event-source-mapping.js';
+import type { EsmStatus } from '../../local/esm/event-source-mapping.js';
 import type { TextOutput } from '../cli-logger.js';
 
 /** Something with a status: a {@link LocalEventSourceMapping}. */

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
-import { invokeFunction } from '../../esm/invoke-function.js';
-import { createHandler } from '../../handler.js';
-import { InMemoryIdempotencyStore } from '../../processing/idempotency/index.js';
-import { FileQuarantineSink } from '../../processing/quarantine/index.js';
+import { invokeFunction } from '../../local/esm/invoke-function.js';
+import { createHandler } from '../../runtime/handler.js';
+import { InMemoryIdempotencyStore } from '../../runtime/processing/idempotency/index.js';
+import { FileQuarantineSink } from '../../runtime/processing/quarantine/index.js';
 import { createCliLogger, type TextOutput } from '../cli-logger.js';
 import { CliDefaults } from '../constants.js';
 import { ExitCode } from '../errors.js';

@@ -3,13 +3,13 @@ import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineConfig } from '../../../src/config/define-config.js';
-import { defineProcessor } from '../../../src/config/processor.js';
-import type { StreamConfig } from '../../../src/config/types.js';
-import { PermanentError, TransientError } from '../../../src/errors.js';
-import { type RunningEmulators, startEmulators } from '../../../src/esm/emulators/index.js';
-import type { LambdaContext } from '../../../src/esm/invoke-function.js';
-import { type LocalRun, startLocal } from '../../../src/esm/local-runner.js';
+import { type RunningEmulators, startEmulators } from '../../../src/local/emulators/index.js';
+import type { LambdaContext } from '../../../src/local/esm/invoke-function.js';
+import { type LocalRun, startLocal } from '../../../src/local/esm/local-runner.js';
+import { defineConfig } from '../../../src/runtime/config/define-config.js';
+import { defineProcessor } from '../../../src/runtime/config/processor.js';
+import type { StreamConfig } from '../../../src/runtime/config/types.js';
+import { PermanentError, TransientError } from '../../../src/runtime/errors.js';
 import { eventually, FAST, silent } from './harness.js';
 
 // One real DynamoDB Local (Java) and one s3rver for the whole file, started by the test itself.

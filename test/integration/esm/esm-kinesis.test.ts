@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LocalRun } from '../../../src/esm/local-runner.js';
+import type { LocalRun } from '../../../src/local/esm/local-runner.js';
 import {
   type Call,
   eventually,
@@ -273,10 +273,10 @@ describe('local ESM on kinesalite: retries, bisect and destinations', () => {
 
     // Assert
     const destination = h.run.destinations.get('clicks') as unknown as {
-      listStored(): Promise<{ key: string; record: import('../../../src/esm/ports.js').OnFailureRecord }[]>;
+      listStored(): Promise<{ key: string; record: import('../../../src/local/esm/ports.js').OnFailureRecord }[]>;
     };
     const [{ key, record }] = (await destination.listStored()) as [
-      { key: string; record: import('../../../src/esm/ports.js').OnFailureRecord },
+      { key: string; record: import('../../../src/local/esm/ports.js').OnFailureRecord },
     ];
     expect(key).toMatch(
       /^aws\/lambda\/[0-9a-f-]{36}\/shardId-000000000000\/\d{4}\/\d{2}\/\d{2}\/\d{4}-\d{2}-\d{2}T\d{2}\.\d{2}\.\d{2}-[0-9a-f-]{36}$/,
@@ -511,10 +511,10 @@ describe('local ESM on kinesalite: shards, restarts and resharding', () => {
 describe('local ESM on kinesalite: AT_TIMESTAMP', () => {
   it('starts at the first record written at or after startingPositionTimestamp', async () => {
     // Arrange — the stream is created by the runner; records before the timestamp are written first.
-    const { startLocal } = await import('../../../src/esm/local-runner.js');
+    const { startLocal } = await import('../../../src/local/esm/local-runner.js');
     const { FAST, silent } = await import('./harness.js');
     const { PutRecordsCommand } = await import('@aws-sdk/client-kinesis');
-    const { startEmulators } = await import('../../../src/esm/emulators/index.js');
+    const { startEmulators } = await import('../../../src/local/emulators/index.js');
     const config = kinesisConfig();
     const emulators = await startEmulators(config);
     try {

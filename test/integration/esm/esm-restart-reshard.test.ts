@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeStreamSummaryCommand, MergeShardsCommand, SplitShardCommand } from '@aws-sdk/client-kinesis';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LocalRun } from '../../../src/esm/local-runner.js';
+import type { LocalRun } from '../../../src/local/esm/local-runner.js';
 import { type Call, eventually, kinesisConfig, payloads, putMany, startScripted } from './harness.js';
 
 // Real kinesalite (on disk for the restart test), started by the tests themselves.

@@ -1,12 +1,12 @@
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import pino from 'pino';
 import { z } from 'zod';
-import { defineConfig } from '../../../src/config/define-config.js';
-import { defineProcessor } from '../../../src/config/processor.js';
-import type { StreamConfig } from '../../../src/config/types.js';
-import type { LambdaContext } from '../../../src/esm/invoke-function.js';
-import { type LocalRun, type LocalRunOptions, startLocal } from '../../../src/esm/local-runner.js';
-import type { OnFailureRecord } from '../../../src/esm/ports.js';
+import type { LambdaContext } from '../../../src/local/esm/invoke-function.js';
+import { type LocalRun, type LocalRunOptions, startLocal } from '../../../src/local/esm/local-runner.js';
+import type { OnFailureRecord } from '../../../src/local/esm/ports.js';
+import { defineConfig } from '../../../src/runtime/config/define-config.js';
+import { defineProcessor } from '../../../src/runtime/config/processor.js';
+import type { StreamConfig } from '../../../src/runtime/config/types.js';
 
 /** Fast polling and backoff so behaviour tests take milliseconds, not the production cadence. */
 export const FAST = {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { defineConfig } from '../../../src/config/define-config.js';
-import { defineProcessor } from '../../../src/config/processor.js';
-import type { ShardflowConfigInput } from '../../../src/config/types.js';
-import { createHandler } from '../../../src/handler.js';
+import { defineConfig } from '../../../src/runtime/config/define-config.js';
+import { defineProcessor } from '../../../src/runtime/config/processor.js';
+import type { ShardflowConfigInput } from '../../../src/runtime/config/types.js';
+import { createHandler } from '../../../src/runtime/handler.js';
 import type { ConfigCase } from './corpus-types.js';
 
 /**

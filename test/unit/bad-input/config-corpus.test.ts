@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/errors.js';
+import { ConfigError } from '../../../src/runtime/errors.js';
 import { CONFIG_CASES } from './corpus.js';
 
 /**

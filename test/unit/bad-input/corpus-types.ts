@@ -1,5 +1,5 @@
 import type { DynamoDBRecord, KinesisStreamRecord } from 'aws-lambda';
-import type { StreamConfig } from '../../../src/config/types.js';
+import type { StreamConfig } from '../../../src/runtime/config/types.js';
 import type { DynamoDBEventFactory, KinesisEventFactory } from '../../factories/index.js';
 import type { ProcessorKind } from './harness.js';
 

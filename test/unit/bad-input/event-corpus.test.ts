@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ShardflowError } from '../../../src/errors.js';
+import { ShardflowError } from '../../../src/runtime/errors.js';
 import { EVENT_CASES } from './corpus.js';
 import { leaksIn, linesIdentifying, objectPrototypeSnapshot, runBatch } from './harness.js';
 

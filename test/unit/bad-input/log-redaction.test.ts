@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { PermanentError, TransientError } from '../../../src/errors.js';
-import { REDACTED } from '../../../src/observability/logger.js';
-import { toNdjson } from '../../../src/processing/quarantine/index.js';
+import { PermanentError, TransientError } from '../../../src/runtime/errors.js';
+import { REDACTED } from '../../../src/runtime/observability/logger.js';
+import { toNdjson } from '../../../src/runtime/processing/quarantine/index.js';
 import { factories, leaksIn, runBatch, SECRET_CARD, SECRET_EMAIL, SECRETS, secretPayload } from './harness.js';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { toNdjson } from '../../../src/processing/quarantine/index.js';
-import type { DynamoDBRecord } from '../../../src/records/stream-record.js';
+import { toNdjson } from '../../../src/runtime/processing/quarantine/index.js';
+import type { DynamoDBRecord } from '../../../src/runtime/records/stream-record.js';
 import type { AttributeMap } from '../../factories/index.js';
 import { factories, objectPrototypeSnapshot, type ProcessorKind, type RunResult, runBatch } from './harness.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineConfig } from '../../../src/config/define-config.js';
+import { defineConfig } from '../../../src/runtime/config/define-config.js';
 import {
   ConfigError,
   ConfigRangeError,
@@ -8,10 +8,10 @@ import {
   MissingSettingError,
   UnknownProcessorError,
   UnsupportedSettingError,
-} from '../../../src/config/errors.js';
-import { defineProcessor } from '../../../src/config/processor.js';
-import type { ShardflowConfigInput, StreamConfig } from '../../../src/config/types.js';
-import { InvalidPatternError } from '../../../src/routing/errors.js';
+} from '../../../src/runtime/config/errors.js';
+import { defineProcessor } from '../../../src/runtime/config/processor.js';
+import type { ShardflowConfigInput, StreamConfig } from '../../../src/runtime/config/types.js';
+import { InvalidPatternError } from '../../../src/runtime/routing/errors.js';
 
 const orderFacts = defineProcessor({ name: 'order-facts', schema: z.object({ orderId: z.string() }), process() {} });
 

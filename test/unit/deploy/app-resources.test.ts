@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, MissingSettingError } from '../../../src/config/errors.js';
 import { type AppResourceConfig, resolveAppResources } from '../../../src/deploy/app-resources.js';
+import { ConfigError, MissingSettingError } from '../../../src/runtime/config/errors.js';
 import { clicksStream, deployConfig, ordersStream } from './fixtures.js';
 
 const configWith = (resources: Record<string, unknown>) =>

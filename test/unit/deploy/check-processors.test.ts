@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineProcessor } from '../../../src/config/processor.js';
 import { checkProcessors } from '../../../src/deploy/check-processors.js';
 import { InvalidProcessorError } from '../../../src/deploy/errors.js';
+import { defineProcessor } from '../../../src/runtime/config/processor.js';
 import { deployConfig, ordersStream } from './fixtures.js';
 
 const withProcessor = (processor: unknown) =>

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { configForStage } from '../../../src/deploy/config-for-stage.js';
-import type { StagesConfig } from '../../../src/deploy/stage-overrides.js';
-import { resolveEsmSettings } from '../../../src/esm/settings.js';
-import { createHandler } from '../../../src/handler.js';
-import { createLogger } from '../../../src/observability/logger.js';
+import { resolveEsmSettings } from '../../../src/local/esm/settings.js';
+import { createHandler } from '../../../src/runtime/handler.js';
+import { createLogger } from '../../../src/runtime/observability/logger.js';
+import { configForStage } from '../../../src/runtime/stages/config-for-stage.js';
+import type { StagesConfig } from '../../../src/runtime/stages/stage-overrides.js';
 import { clicksStream, deployConfig, ordersStream } from './fixtures.js';
 
 describe('configForStage', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConfigRangeError, DuplicateNameError } from '../../../src/config/errors.js';
-import { defineProcessor } from '../../../src/config/processor.js';
 import { planDeployment } from '../../../src/deploy/deploy-plan.js';
 import { InvalidProcessorError, InvalidResourceNameError } from '../../../src/deploy/errors.js';
+import { ConfigRangeError, DuplicateNameError } from '../../../src/runtime/config/errors.js';
+import { defineProcessor } from '../../../src/runtime/config/processor.js';
 import { clicksStream, deployConfig, ordersStream } from './fixtures.js';
 
 describe('planDeployment', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { eventSourceMappingProperties } from '../../../src/deploy/event-source-mapping.js';
-import { resolveEsmSettings } from '../../../src/esm/settings.js';
+import { resolveEsmSettings } from '../../../src/local/esm/settings.js';
 import { asStream, clicksStream, ordersStream } from './fixtures.js';
 
 const targets = { functionArn: { 'Fn::GetAtt': ['FnLambdaFunction', 'Arn'] }, eventSourceArn: 'arn:source' } as const;

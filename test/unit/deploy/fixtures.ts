@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { defineConfig } from '../../../src/config/define-config.js';
-import { defineProcessor } from '../../../src/config/processor.js';
-import type { ShardflowConfig, ShardflowConfigInput, StreamConfig } from '../../../src/config/types.js';
 import type { DeployableConfigInput } from '../../../src/deploy/deploy-config.js';
+import { defineConfig } from '../../../src/runtime/config/define-config.js';
+import { defineProcessor } from '../../../src/runtime/config/processor.js';
+import type { ShardflowConfig, ShardflowConfigInput, StreamConfig } from '../../../src/runtime/config/types.js';
 
 /** Processors and config builders for the deploy unit tests. */
 

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, MissingSettingError, UnsupportedSettingError } from '../../../src/config/errors.js';
-import type { DynamoDBSourceConfig, KinesisSourceConfig } from '../../../src/config/types.js';
 import type { DeploySourceSettings } from '../../../src/deploy/deploy-config.js';
 import { InvalidResourceNameError } from '../../../src/deploy/errors.js';
+import { ConfigError, MissingSettingError, UnsupportedSettingError } from '../../../src/runtime/config/errors.js';
+import type { DynamoDBSourceConfig, KinesisSourceConfig } from '../../../src/runtime/config/types.js';
 import {
   resolveOnFailureRef,
   resolveQuarantineRef,
   resolveResourceRef,
   resolveSourceRef,
-} from '../../../src/deploy/resource-refs.js';
+} from '../../../src/runtime/stages/resource-refs.js';
 
 type Source = (KinesisSourceConfig | DynamoDBSourceConfig) & DeploySourceSettings;
 

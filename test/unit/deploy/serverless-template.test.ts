@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DuplicateNameError } from '../../../src/config/errors.js';
 import type { AppResourceConfig } from '../../../src/deploy/app-resources.js';
 import { planDeployment } from '../../../src/deploy/deploy-plan.js';
 import { buildServerlessSections, sourceArn } from '../../../src/deploy/serverless-template.js';
-import type { StagesConfig } from '../../../src/deploy/stage-overrides.js';
+import { DuplicateNameError } from '../../../src/runtime/config/errors.js';
+import type { StagesConfig } from '../../../src/runtime/stages/stage-overrides.js';
 import { findWildcardGrants } from '../../e2e/fixtures/deploy/iam-wildcards.js';
 import { clicksStream, deployConfig, ordersStream } from './fixtures.js';
 

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, ConfigRangeError } from '../../../src/config/errors.js';
 import { InvalidResourceNameError } from '../../../src/deploy/errors.js';
+import { ConfigError, ConfigRangeError } from '../../../src/runtime/config/errors.js';
 import {
   applyStageOverrides,
   resolveAlarmSettings,
   resolveRetentionDays,
   type StagesConfig,
   validateStages,
-} from '../../../src/deploy/stage-overrides.js';
+} from '../../../src/runtime/stages/stage-overrides.js';
 import { clicksStream, deployConfig, ordersStream } from './fixtures.js';
 
 const withStages = (stages: unknown) =>

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { sortableSequenceNumber } from '../../../src/esm/checkpoint/dynamodb-checkpoint-store.js';
-import { CorruptCheckpointError, InvalidCheckpointError } from '../../../src/esm/checkpoint/errors.js';
-import { parseCheckpointFile } from '../../../src/esm/checkpoint/file-checkpoint-store.js';
-import { InMemoryCheckpointStore } from '../../../src/esm/checkpoint/in-memory-checkpoint-store.js';
+import { sortableSequenceNumber } from '../../../src/local/esm/checkpoint/dynamodb-checkpoint-store.js';
+import { CorruptCheckpointError, InvalidCheckpointError } from '../../../src/local/esm/checkpoint/errors.js';
+import { parseCheckpointFile } from '../../../src/local/esm/checkpoint/file-checkpoint-store.js';
+import { InMemoryCheckpointStore } from '../../../src/local/esm/checkpoint/in-memory-checkpoint-store.js';
 
 const SHARD = 'shardId-000000000000';
 const SEQUENCE = '49590338271490256608559692538361571095921575989136588898';

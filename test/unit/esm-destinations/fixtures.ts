@@ -1,5 +1,5 @@
 import type { DynamoDBRecord, KinesisStreamRecord } from 'aws-lambda';
-import { dynamodbLambdaRecord, kinesisLambdaRecord } from '../../../src/esm/lambda-event.js';
+import { dynamodbLambdaRecord, kinesisLambdaRecord } from '../../../src/local/esm/lambda-event.js';
 
 /** Stream and function of AWS's documented Kinesis on-failure sample. */
 export const KINESIS_STREAM_ARN = 'arn:aws:kinesis:us-east-2:123456789012:stream/mystream';

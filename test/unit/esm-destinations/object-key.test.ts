@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidOnFailureInputError } from '../../../src/esm/destinations/errors.js';
-import { onFailureObjectKey } from '../../../src/esm/destinations/object-key.js';
+import { InvalidOnFailureInputError } from '../../../src/local/esm/destinations/errors.js';
+import { onFailureObjectKey } from '../../../src/local/esm/destinations/object-key.js';
 import { ESM_UUID, KINESIS_SHARD } from './fixtures.js';
 
 /** AWS: `aws/lambda/<ESM-UUID>/<shardID>/YYYY/MM/DD/YYYY-MM-DDTHH.MM.SS-<Random UUID>`. */

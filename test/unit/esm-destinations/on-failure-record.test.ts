@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidOnFailureInputError } from '../../../src/esm/destinations/errors.js';
+import { InvalidOnFailureInputError } from '../../../src/local/esm/destinations/errors.js';
 import {
   buildOnFailureRecord,
   dynamodbArrivalIso,
   kinesisArrivalIso,
   type OnFailureRecordInput,
-} from '../../../src/esm/destinations/on-failure-record.js';
+} from '../../../src/local/esm/destinations/on-failure-record.js';
 import {
   DYNAMODB_SHARD,
   DYNAMODB_STREAM_ARN,

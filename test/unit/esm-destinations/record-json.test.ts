@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildOnFailureRecord } from '../../../src/esm/destinations/on-failure-record.js';
-import { parseOnFailureRecord, withoutPayload, withPayload } from '../../../src/esm/destinations/record-json.js';
+import { buildOnFailureRecord } from '../../../src/local/esm/destinations/on-failure-record.js';
+import { parseOnFailureRecord, withoutPayload, withPayload } from '../../../src/local/esm/destinations/record-json.js';
 import { FUNCTION_ARN, KINESIS_SHARD, KINESIS_STREAM_ARN, kinesisRecord, REQUEST_ID } from './fixtures.js';
 
 const records = [kinesisRecord('1', 1_704_067_200_000), kinesisRecord('2', 1_704_067_200_500)];

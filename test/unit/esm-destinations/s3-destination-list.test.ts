@@ -1,10 +1,10 @@
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { OnFailureReadError } from '../../../src/esm/destinations/errors.js';
-import { buildOnFailureRecord } from '../../../src/esm/destinations/on-failure-record.js';
-import { withPayload } from '../../../src/esm/destinations/record-json.js';
-import { S3OnFailureDestination } from '../../../src/esm/destinations/s3-destination.js';
+import { OnFailureReadError } from '../../../src/local/esm/destinations/errors.js';
+import { buildOnFailureRecord } from '../../../src/local/esm/destinations/on-failure-record.js';
+import { withPayload } from '../../../src/local/esm/destinations/record-json.js';
+import { S3OnFailureDestination } from '../../../src/local/esm/destinations/s3-destination.js';
 import { FUNCTION_ARN, KINESIS_SHARD, KINESIS_STREAM_ARN, kinesisRecord, REQUEST_ID } from './fixtures.js';
 
 /** A stored S3 body for the record discarded at `now`. */

@@ -2,12 +2,12 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, TransientError } from '../../../src/errors.js';
-import { OnFailureDeliveryError } from '../../../src/esm/destinations/errors.js';
-import { buildOnFailureRecord } from '../../../src/esm/destinations/on-failure-record.js';
-import { SnsOnFailureDestination } from '../../../src/esm/destinations/sns-destination.js';
-import { SqsOnFailureDestination } from '../../../src/esm/destinations/sqs-destination.js';
-import type { OnFailureDelivery } from '../../../src/esm/ports.js';
+import { OnFailureDeliveryError } from '../../../src/local/esm/destinations/errors.js';
+import { buildOnFailureRecord } from '../../../src/local/esm/destinations/on-failure-record.js';
+import { SnsOnFailureDestination } from '../../../src/local/esm/destinations/sns-destination.js';
+import { SqsOnFailureDestination } from '../../../src/local/esm/destinations/sqs-destination.js';
+import type { OnFailureDelivery } from '../../../src/local/esm/ports.js';
+import { ConfigError, TransientError } from '../../../src/runtime/errors.js';
 import { DYNAMODB_SHARD, DYNAMODB_STREAM_ARN, dynamodbRecord, ESM_UUID, FUNCTION_ARN, REQUEST_ID } from './fixtures.js';
 
 const QUEUE_URL = 'https://sqs.us-east-2.amazonaws.com/123456789012/orders-dlq';

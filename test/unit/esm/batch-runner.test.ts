@@ -4,9 +4,9 @@ import {
   BatchRunner,
   type BatchRunnerOptions,
   type Discard,
-} from '../../../src/esm/batch-runner.js';
-import type { BatchVerdict } from '../../../src/esm/interpret-response.js';
-import type { SourceRecord } from '../../../src/esm/ports.js';
+} from '../../../src/local/esm/batch-runner.js';
+import type { BatchVerdict } from '../../../src/local/esm/interpret-response.js';
+import type { SourceRecord } from '../../../src/local/esm/ports.js';
 import { sourceRecords } from './esm-fixtures.js';
 
 /** A runner whose function answers with `respond(records)`, recording every call. */

@@ -1,5 +1,5 @@
-import { kinesisLambdaRecord } from '../../../src/esm/lambda-event.js';
-import type { SourceRecord } from '../../../src/esm/ports.js';
+import { kinesisLambdaRecord } from '../../../src/local/esm/lambda-event.js';
+import type { SourceRecord } from '../../../src/local/esm/ports.js';
 
 /** Kinesis-like source records with increasing sequence numbers, arrival `arrivalMs` (default now). */
 export function sourceRecords(

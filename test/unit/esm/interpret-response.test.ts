@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { interpretResponse } from '../../../src/esm/interpret-response.js';
+import { interpretResponse } from '../../../src/local/esm/interpret-response.js';
 import { sourceRecords } from './esm-fixtures.js';
 
 const batch = sourceRecords(4); // sequence numbers 1000..1003

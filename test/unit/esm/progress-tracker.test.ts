@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ProgressTracker } from '../../../src/esm/progress-tracker.js';
+import { ProgressTracker } from '../../../src/local/esm/progress-tracker.js';
 
 describe('ProgressTracker', () => {
   it('moves the checkpoint only over a contiguous handled prefix, whatever the completion order', () => {

@@ -4,8 +4,8 @@ import {
   InvalidIdempotencyKeyError,
   namespacedKey,
   recordIdentityKey,
-} from '../../../src/processing/idempotency/index.js';
-import type { DynamoDBRecord, KinesisRecord } from '../../../src/records/stream-record.js';
+} from '../../../src/runtime/processing/idempotency/index.js';
+import type { DynamoDBRecord, KinesisRecord } from '../../../src/runtime/records/stream-record.js';
 import { AWS_SAMPLE_DYNAMODB_EVENT, AWS_SAMPLE_KINESIS_EVENT } from '../../factories/index.js';
 
 /** The decoded form of AWS's sample Kinesis record (what the records module produces), built by hand. */

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/errors.js';
-import { InMemoryIdempotencyStore, InvalidIdempotencyKeyError } from '../../../src/processing/idempotency/index.js';
+import { ConfigError } from '../../../src/runtime/errors.js';
+import {
+  InMemoryIdempotencyStore,
+  InvalidIdempotencyKeyError,
+} from '../../../src/runtime/processing/idempotency/index.js';
 
 /** A clock the test moves by hand (epoch milliseconds). */
 function fakeClock(startMs = Date.UTC(2025, 0, 1)) {

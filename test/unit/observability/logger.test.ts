@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ConfigError } from '../../../src/errors.js';
-import { createLogger, REDACTED, recordBindings } from '../../../src/observability/logger.js';
+import { ConfigError } from '../../../src/runtime/errors.js';
+import { createLogger, REDACTED, recordBindings } from '../../../src/runtime/observability/logger.js';
 import { dynamodbStreamRecord, kinesisStreamRecord, undecodableKinesisRecord } from '../quarantine/stream-records.js';
 import { captureDestination } from './capture.js';
 

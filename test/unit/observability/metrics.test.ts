@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/errors.js';
-import { BATCH_METRICS, type BatchStats, createMetrics } from '../../../src/observability/metrics.js';
+import { ConfigError } from '../../../src/runtime/errors.js';
+import { BATCH_METRICS, type BatchStats, createMetrics } from '../../../src/runtime/observability/metrics.js';
 
 const stats: BatchStats = {
   recordsIn: 100,

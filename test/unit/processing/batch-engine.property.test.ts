@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PermanentError } from '../../../src/errors.js';
-import { createHandler } from '../../../src/handler.js';
-import { Fate } from '../../../src/processing/fates.js';
-import { compareSequenceNumbers } from '../../../src/processing/sequence-number.js';
+import { PermanentError } from '../../../src/runtime/errors.js';
+import { createHandler } from '../../../src/runtime/handler.js';
+import { Fate } from '../../../src/runtime/processing/fates.js';
+import { compareSequenceNumbers } from '../../../src/runtime/processing/sequence-number.js';
 import { clickConfig, kinesisEvent, MemorySink, seq, silentLogger } from './engine-fixtures.js';
 
 type Behaviour = 'ok' | 'transient' | 'permanent';

@@ -2,20 +2,20 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, KinesisStreamEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineConfig } from '../../../src/config/define-config.js';
-import { defineProcessor } from '../../../src/config/processor.js';
+import { aggregateUserRecords } from '../../../src/local/esm/kpl-aggregate.js';
+import { kinesisLambdaRecord } from '../../../src/local/esm/lambda-event.js';
+import { defineConfig } from '../../../src/runtime/config/define-config.js';
+import { defineProcessor } from '../../../src/runtime/config/processor.js';
 import {
   PermanentError,
   TransientError,
   UnattributableFailureError,
   UnsupportedEventError,
-} from '../../../src/errors.js';
-import { aggregateUserRecords } from '../../../src/esm/kpl-aggregate.js';
-import { kinesisLambdaRecord } from '../../../src/esm/lambda-event.js';
-import { createHandler } from '../../../src/handler.js';
-import { toPowertoolsRecordHandler } from '../../../src/integrations/powertools.js';
-import { Fate } from '../../../src/processing/fates.js';
-import { InMemoryIdempotencyStore } from '../../../src/processing/idempotency/index.js';
+} from '../../../src/runtime/errors.js';
+import { createHandler } from '../../../src/runtime/handler.js';
+import { toPowertoolsRecordHandler } from '../../../src/runtime/integrations/powertools.js';
+import { Fate } from '../../../src/runtime/processing/fates.js';
+import { InMemoryIdempotencyStore } from '../../../src/runtime/processing/idempotency/index.js';
 import {
   Click,
   clickConfig,
@@ -542,11 +542,11 @@ describe('toPowertoolsRecordHandler: shardflow processors under @aws-lambda-powe
 describe('BatchEngine: partial quarantine failures', () => {
   it('reports only the entries the sink says it did not store', async () => {
     // Arrange
-    const { QuarantineWriteError } = await import('../../../src/processing/quarantine/index.js');
+    const { QuarantineWriteError } = await import('../../../src/runtime/processing/quarantine/index.js');
     const stored: unknown[] = [];
     const sink = {
       kind: 'partial',
-      async write(entries: readonly import('../../../src/processing/quarantine/index.js').QuarantineEntry[]) {
+      async write(entries: readonly import('../../../src/runtime/processing/quarantine/index.js').QuarantineEntry[]) {
         stored.push(entries[0]);
         throw new QuarantineWriteError('partial', [{ entry: entries[1]!, reason: 'throttled' }], { cause: null });
       },
@@ -575,7 +575,7 @@ describe('BatchEngine: bad input is logged with its identity, not its payload', 
   it('writes one warn line per quarantined record with awsRequestId, shard, sequence number and the error name', async () => {
     // Arrange
     const { captureDestination } = await import('../observability/capture.js');
-    const { createLogger } = await import('../../../src/observability/logger.js');
+    const { createLogger } = await import('../../../src/runtime/observability/logger.js');
     const destination = captureDestination();
     const logger = createLogger({ level: 'info', destination, redact: ['secret'] });
     const { config } = clickConfig(() => {});

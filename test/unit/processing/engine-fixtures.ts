@@ -1,11 +1,11 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import pino from 'pino';
 import { z } from 'zod';
-import { defineConfig } from '../../../src/config/define-config.js';
-import { defineProcessor } from '../../../src/config/processor.js';
-import type { StreamConfig } from '../../../src/config/types.js';
-import { dynamodbLambdaRecord, kinesisLambdaRecord } from '../../../src/esm/lambda-event.js';
-import type { QuarantineEntry, QuarantineSink } from '../../../src/processing/quarantine/index.js';
+import { dynamodbLambdaRecord, kinesisLambdaRecord } from '../../../src/local/esm/lambda-event.js';
+import { defineConfig } from '../../../src/runtime/config/define-config.js';
+import { defineProcessor } from '../../../src/runtime/config/processor.js';
+import type { StreamConfig } from '../../../src/runtime/config/types.js';
+import type { QuarantineEntry, QuarantineSink } from '../../../src/runtime/processing/quarantine/index.js';
 
 export const STREAM_ARN = 'arn:aws:kinesis:us-east-1:123456789012:stream/clicks';
 export const TABLE_STREAM_ARN = 'arn:aws:dynamodb:us-east-1:123456789012:table/orders/stream/2024-01-01T00:00:00.000';

@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { SendMessageBatchCommand, type SendMessageBatchCommandInput, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/errors.js';
+import { ConfigError } from '../../../src/runtime/errors.js';
 import {
   createQuarantineSink,
   type QuarantineSinkSpec,
-} from '../../../src/processing/quarantine/create-quarantine-sink.js';
-import type { QuarantineEntry } from '../../../src/processing/quarantine/quarantine-entry.js';
-import { QuarantineWriteError } from '../../../src/processing/quarantine/quarantine-write-error.js';
+} from '../../../src/runtime/processing/quarantine/create-quarantine-sink.js';
+import type { QuarantineEntry } from '../../../src/runtime/processing/quarantine/quarantine-entry.js';
+import { QuarantineWriteError } from '../../../src/runtime/processing/quarantine/quarantine-write-error.js';
 import { kinesisEntries } from './fixtures.js';
 
 describe('createQuarantineSink', () => {

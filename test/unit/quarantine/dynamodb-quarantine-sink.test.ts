@@ -6,8 +6,8 @@ import {
   DynamoDBQuarantineSink,
   dynamoItemBytes,
   quarantineItemKey,
-} from '../../../src/processing/quarantine/dynamodb-quarantine-sink.js';
-import { QuarantineWriteError } from '../../../src/processing/quarantine/quarantine-write-error.js';
+} from '../../../src/runtime/processing/quarantine/dynamodb-quarantine-sink.js';
+import { QuarantineWriteError } from '../../../src/runtime/processing/quarantine/quarantine-write-error.js';
 import { dynamodbLambdaRecord, kinesisEntries, kinesisEntry } from './fixtures.js';
 
 const TABLE = 'shop-quarantine';

@@ -2,9 +2,9 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TransientError } from '../../../src/errors.js';
-import { FileQuarantineSink } from '../../../src/processing/quarantine/file-quarantine-sink.js';
-import { QuarantineWriteError } from '../../../src/processing/quarantine/quarantine-write-error.js';
+import { TransientError } from '../../../src/runtime/errors.js';
+import { FileQuarantineSink } from '../../../src/runtime/processing/quarantine/file-quarantine-sink.js';
+import { QuarantineWriteError } from '../../../src/runtime/processing/quarantine/quarantine-write-error.js';
 import { kinesisEntries, kinesisEntry } from './fixtures.js';
 
 describe('FileQuarantineSink', () => {

@@ -1,5 +1,5 @@
 import type { KinesisStreamRecord, DynamoDBRecord as LambdaDynamoDBRecord } from 'aws-lambda';
-import type { QuarantineEntry } from '../../../src/processing/quarantine/quarantine-entry.js';
+import type { QuarantineEntry } from '../../../src/runtime/processing/quarantine/quarantine-entry.js';
 
 /** A Kinesis record in the shape Lambda delivers (AWS docs, "Using Lambda with Kinesis": sample event). */
 export function kinesisLambdaRecord(

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { TransientError } from '../../../src/errors.js';
-import { FunctionQuarantineSink } from '../../../src/processing/quarantine/function-quarantine-sink.js';
-import type { QuarantineEntry } from '../../../src/processing/quarantine/quarantine-entry.js';
-import { QuarantineWriteError } from '../../../src/processing/quarantine/quarantine-write-error.js';
+import { TransientError } from '../../../src/runtime/errors.js';
+import { FunctionQuarantineSink } from '../../../src/runtime/processing/quarantine/function-quarantine-sink.js';
+import type { QuarantineEntry } from '../../../src/runtime/processing/quarantine/quarantine-entry.js';
+import { QuarantineWriteError } from '../../../src/runtime/processing/quarantine/quarantine-write-error.js';
 import { kinesisEntries } from './fixtures.js';
 
 describe('FunctionQuarantineSink', () => {

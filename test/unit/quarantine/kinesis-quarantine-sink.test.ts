@@ -4,8 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   KinesisQuarantineSink,
   quarantinePartitionKey,
-} from '../../../src/processing/quarantine/kinesis-quarantine-sink.js';
-import { QuarantineWriteError } from '../../../src/processing/quarantine/quarantine-write-error.js';
+} from '../../../src/runtime/processing/quarantine/kinesis-quarantine-sink.js';
+import { QuarantineWriteError } from '../../../src/runtime/processing/quarantine/quarantine-write-error.js';
 import { kinesisEntries, kinesisEntry } from './fixtures.js';
 
 const NO_WAIT = { baseDelayMs: 0 } as const;

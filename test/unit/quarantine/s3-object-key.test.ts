@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quarantineObjectKey } from '../../../src/processing/quarantine/s3-quarantine-sink.js';
+import { quarantineObjectKey } from '../../../src/runtime/processing/quarantine/s3-quarantine-sink.js';
 import { kinesisEntry } from './fixtures.js';
 
 describe('quarantineObjectKey', () => {

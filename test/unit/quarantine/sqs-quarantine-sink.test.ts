@@ -1,8 +1,8 @@
 import { SendMessageBatchCommand, type SendMessageBatchCommandInput, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { QuarantineWriteError } from '../../../src/processing/quarantine/quarantine-write-error.js';
-import { SqsQuarantineSink } from '../../../src/processing/quarantine/sqs-quarantine-sink.js';
+import { QuarantineWriteError } from '../../../src/runtime/processing/quarantine/quarantine-write-error.js';
+import { SqsQuarantineSink } from '../../../src/runtime/processing/quarantine/sqs-quarantine-sink.js';
 import { kinesisEntries, kinesisEntry } from './fixtures.js';
 
 const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/clicks-quarantine';

@@ -3,12 +3,12 @@ import type {
   KinesisRecord,
   StreamRecord,
   UndecodableRecord,
-} from '../../../src/records/stream-record.js';
+} from '../../../src/runtime/records/stream-record.js';
 import { dynamodbLambdaRecord, kinesisLambdaRecord, seq } from './fixtures.js';
 import { InvalidBase64Fixture } from './undecodable-error.js';
 
 /**
- * Decoded records built by hand against the contract in src/records/stream-record.ts, so these tests
+ * Decoded records built by hand against the contract in src/runtime/records/stream-record.ts, so these tests
  * depend only on that contract, not on the decoder's implementation.
  */
 export function kinesisStreamRecord(n: number, extra: Partial<KinesisRecord> = {}): KinesisRecord {

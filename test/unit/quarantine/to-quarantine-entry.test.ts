@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { PermanentError } from '../../../src/errors.js';
-import { describeError, toQuarantineEntry } from '../../../src/processing/quarantine/to-quarantine-entry.js';
+import { PermanentError } from '../../../src/runtime/errors.js';
+import { describeError, toQuarantineEntry } from '../../../src/runtime/processing/quarantine/to-quarantine-entry.js';
 import { dynamodbStreamRecord, kinesisStreamRecord, undecodableKinesisRecord } from './stream-records.js';
 
 const context = {

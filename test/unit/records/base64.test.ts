@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeBase64Strict, decodedBase64Length } from '../../../src/records/index.js';
+import { decodeBase64Strict, decodedBase64Length } from '../../../src/runtime/records/index.js';
 
 describe('decodeBase64Strict', () => {
   it('decodes exactly what Buffer encodes, for any bytes', () => {

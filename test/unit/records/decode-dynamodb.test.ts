@@ -8,7 +8,7 @@ import {
   MalformedRecordError,
   RecordTooLargeError,
   type UndecodableRecord,
-} from '../../../src/records/index.js';
+} from '../../../src/runtime/records/index.js';
 import {
   type AttributeMap,
   AWS_SAMPLE_DYNAMODB_EVENT,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PermanentError } from '../../../src/errors.js';
+import { PermanentError } from '../../../src/runtime/errors.js';
 import {
   type DecodedEntry,
   decodeEvent,
@@ -11,7 +11,7 @@ import {
   MalformedRecordError,
   RecordTooLargeError,
   type UndecodableRecord,
-} from '../../../src/records/index.js';
+} from '../../../src/runtime/records/index.js';
 import {
   AWS_SAMPLE_KINESIS_EVENT,
   INVALID_BASE64,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, UnsupportedEventError } from '../../../src/errors.js';
-import { decodeEvent, detectSource } from '../../../src/records/index.js';
+import { ConfigError, UnsupportedEventError } from '../../../src/runtime/errors.js';
+import { decodeEvent, detectSource } from '../../../src/runtime/records/index.js';
 import {
   AWS_SAMPLE_DYNAMODB_EVENT,
   AWS_SAMPLE_KINESIS_EVENT,

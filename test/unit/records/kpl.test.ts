@@ -10,7 +10,7 @@ import {
   KplEmptyAggregateError,
   RecordTooLargeError,
   type UndecodableRecord,
-} from '../../../src/records/index.js';
+} from '../../../src/runtime/records/index.js';
 import {
   KinesisEventFactory,
   kplAggregate,

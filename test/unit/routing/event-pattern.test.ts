@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileFilterCriteria, compilePattern, type EventPattern } from '../../../src/routing/index.js';
+import { compileFilterCriteria, compilePattern, type EventPattern } from '../../../src/runtime/routing/index.js';
 
 type Row = readonly [description: string, pattern: EventPattern, event: unknown, expected: boolean];
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compilePattern, type EventPattern, toFilterView } from '../../../src/routing/index.js';
+import { compilePattern, type EventPattern, toFilterView } from '../../../src/runtime/routing/index.js';
 import { dynamodbRecord, KINESIS_SEQUENCE_NUMBER, kinesisRecord } from './record-factories.js';
 
 describe('toFilterView for Kinesis records', () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/errors.js';
+import { ConfigError } from '../../../src/runtime/errors.js';
 import {
   compileFilterCriteria,
   compilePattern,
   type EventPattern,
   InvalidPatternError,
-} from '../../../src/routing/index.js';
+} from '../../../src/runtime/routing/index.js';
 
 function compileError(compile: () => unknown): unknown {
   try {

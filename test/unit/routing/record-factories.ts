@@ -1,19 +1,19 @@
 /**
  * Small local factories for decoded stream records, honouring the `StreamRecord` contract in
- * src/records/stream-record.ts. The routing tests build records here instead of importing the decoder
- * (written concurrently in src/records). Shapes follow AWS's documented Lambda events.
+ * src/runtime/records/stream-record.ts. The routing tests build records here instead of importing the decoder
+ * (in src/runtime/records). Shapes follow AWS's documented Lambda events.
  */
 import type { AttributeValue as SdkAttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue, KinesisStreamRecord, DynamoDBRecord as LambdaDynamoDBRecord } from 'aws-lambda';
-import type { DynamoDBEventName, DynamoDBRecord, KinesisRecord } from '../../../src/records/stream-record.js';
+import type { DynamoDBEventName, DynamoDBRecord, KinesisRecord } from '../../../src/runtime/records/stream-record.js';
 
 export const KINESIS_SHARD_ID = 'shardId-000000000000';
 export const KINESIS_SEQUENCE_NUMBER = '49590338271490256608559692538361571095921575989136588898';
 export const CLICKS_STREAM_ARN = 'arn:aws:kinesis:us-east-1:123456789012:stream/clicks';
 export const ORDERS_STREAM_ARN = 'arn:aws:dynamodb:us-east-1:123456789012:table/orders/stream/2024-01-01T00:00:00.000';
 
-/** Stands in for the decoder's `InvalidJsonError` (a PermanentError subclass in src/records). */
+/** Stands in for the decoder's `InvalidJsonError` (a PermanentError subclass in src/runtime/records). */
 class FactoryInvalidJsonError extends Error {}
 
 export interface KinesisRecordOptions {

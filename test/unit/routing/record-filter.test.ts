@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { compileRecordFilter, InvalidPatternError, type RecordFilter } from '../../../src/routing/index.js';
+import { compileRecordFilter, InvalidPatternError, type RecordFilter } from '../../../src/runtime/routing/index.js';
 import { dynamodbRecord, kinesisRecord } from './record-factories.js';
 
 describe('compileRecordFilter on Kinesis records', () => {

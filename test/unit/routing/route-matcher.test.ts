@@ -1,12 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ConfigError } from '../../../src/errors.js';
-import type { StreamRecord } from '../../../src/records/stream-record.js';
+import { ConfigError } from '../../../src/runtime/errors.js';
+import type { StreamRecord } from '../../../src/runtime/records/stream-record.js';
 import {
   compileRouteMatch,
   InvalidPatternError,
   InvalidRouteMatchError,
   type RouteMatch,
-} from '../../../src/routing/index.js';
+} from '../../../src/runtime/routing/index.js';
 import { dynamodbRecord, kinesisRecord } from './record-factories.js';
 
 const click = kinesisRecord({ data: { type: 'click', page: '/checkout', durationMs: 1200 }, partitionKey: 'user-42' });

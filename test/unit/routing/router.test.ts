@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createRouter, InvalidPatternError, InvalidRouteMatchError, type Route } from '../../../src/routing/index.js';
+import {
+  createRouter,
+  InvalidPatternError,
+  InvalidRouteMatchError,
+  type Route,
+} from '../../../src/runtime/routing/index.js';
 import { dynamodbRecord, kinesisRecord } from './record-factories.js';
 
 const routes: Route<string>[] = [

@@ -1,0 +1,31 @@
+/**
+ * shardflow/local — the local event source mapping and its emulators: run a config's streams on
+ * kinesalite, DynamoDB Local and s3rver (or on endpoints you give) with AWS's batching, retry, bisect,
+ * record-age, filter, window and destination behaviour. Never imported by a Lambda bundle.
+ *
+ * @example
+ * ```ts
+ * import { startEmulators, startLocal } from 'shardflow/local';
+ * import config from './shardflow.config.js';
+ *
+ * const emulators = await startEmulators(config);
+ * const run = await startLocal(config, { emulators });
+ * await run.stop();
+ * await emulators.stop();
+ * ```
+ * @packageDocumentation
+ */
+export {
+  EMULATOR_CREDENTIALS,
+  EMULATOR_REGION,
+  type EmulatorEndpoints,
+  JavaNotFoundError,
+  type RunningEmulators,
+  type StartEmulatorsOptions,
+  startEmulators,
+} from './emulators/index.js';
+export type { EsmStatus, LocalEventSourceMapping } from './esm/event-source-mapping.js';
+export { aggregateUserRecords, type UserRecord } from './esm/kpl-aggregate.js';
+export { type LocalRun, type LocalRunOptions, startLocal } from './esm/local-runner.js';
+export type { OnFailureRecord } from './esm/ports.js';
+export { type EsmSettings, resolveEsmSettings } from './esm/settings.js';

@@ -1,0 +1,119 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Context } from 'aws-lambda';
+import type { ShardflowConfig } from './config/types.js';
+import { ConfigError } from './errors.js';
+import { createLogger, type Logger } from './observability/logger.js';
+import { type BatchMetrics, createMetrics } from './observability/metrics.js';
+import { BatchEngine, type BatchResult, type StreamBatchResponse } from './processing/batch-engine.js';
+import type { IdempotencyStore } from './processing/idempotency/idempotency-store.js';
+import { LazyIdempotencyStore } from './processing/idempotency/lazy-store.js';
+import type { QuarantineClients } from './processing/quarantine/index.js';
+import { createQuarantineSink, type QuarantineSink } from './processing/quarantine/index.js';
+
+/** Collaborators a caller may inject (tests, the local ESM); defaults are built from the config. */
+export interface HandlerOptions {
+  readonly logger?: Logger;
+  readonly quarantine?: QuarantineSink;
+  readonly idempotency?: IdempotencyStore;
+  readonly metrics?: BatchMetrics | false;
+  /** SDK clients for the default quarantine sink and idempotency store (e.g. pointed at emulators). */
+  readonly clients?: QuarantineClients & { readonly dynamodb?: DynamoDBClient };
+}
+
+/** A Lambda handler for one stream, with access to the engine's detailed results. */
+export interface StreamHandler {
+  (event: unknown, context?: Partial<Context>): Promise<StreamBatchResponse>;
+  /** Like the handler, but also returns per-record outcomes and counts (local ESM, tests, benchmarks). */
+  run(event: unknown, context?: Partial<Context>): Promise<BatchResult>;
+}
+
+const IN_LAMBDA = process.env.AWS_LAMBDA_FUNCTION_NAME !== undefined;
+
+/**
+ * Builds the Lambda handler of one stream of the config. Call it at module scope: clients, the
+ * router and compiled schemas are created once per execution environment and reused.
+ *
+ * The handler returns `{ batchItemFailures }` (plus `state` for tumbling windows) and throws only
+ * when the whole batch must fail (a record that cannot be attributed, a window's `onClose` failing).
+ *
+ * @example
+ * ```ts
+ * // src/functions/orders.ts
+ * import { createHandler } from 'shardflow';
+ * import config from '../../../shardflow.config.js';
+ *
+ * export const handler = createHandler(config, 'orders');
+ * ```
+ */
+export function createHandler(
+  config: ShardflowConfig,
+  streamName: string,
+  options: HandlerOptions = {},
+): StreamHandler {
+  const stream = config.streams[streamName];
+  if (stream === undefined) {
+    throw new ConfigError(`streams.${streamName}`, `no such stream (known: ${Object.keys(config.streams).join(', ')})`);
+  }
+  const logger =
+    options.logger ??
+    createLogger({ level: config.logging?.level, redact: config.logging?.redact ? [...config.logging.redact] : [] });
+  const quarantine = options.quarantine ?? defaultQuarantine(config, streamName, options, logger);
+  const idempotencyTable = stream.idempotency;
+  const idempotency =
+    options.idempotency ??
+    (idempotencyTable
+      ? new LazyIdempotencyStore(async () => {
+          const [{ DynamoDBClient }, { DynamoDBIdempotencyStore }] = await Promise.all([
+            import('@aws-sdk/client-dynamodb'),
+            import('./processing/idempotency/dynamodb-store.js'),
+          ]);
+          return new DynamoDBIdempotencyStore({
+            client: options.clients?.dynamodb ?? new DynamoDBClient({}),
+            tableName: idempotencyTable.table,
+            ttlSeconds: idempotencyTable.ttlSeconds,
+          });
+        })
+      : undefined);
+  const metrics =
+    options.metrics === false || config.metrics?.enabled === false
+      ? undefined
+      : (options.metrics ??
+        createMetrics({
+          namespace: config.metrics?.namespace ?? 'shardflow',
+          service: config.service,
+          stream: streamName,
+          enabled: config.metrics?.enabled ?? IN_LAMBDA,
+        }));
+  const engine = new BatchEngine({
+    service: config.service,
+    streamName,
+    stream,
+    processorsByName: config.processorsByName,
+    logger,
+    quarantine,
+    idempotency,
+    metrics,
+    quarantineRedactPaths: stream.keepRedactedInQuarantine ? [] : (config.logging?.redact ?? []),
+  });
+  const run = (event: unknown, context?: Partial<Context>) => engine.run(event, context);
+  const handler = (async (event: unknown, context?: Partial<Context>) =>
+    (await run(event, context)).response) as StreamHandler;
+  handler.run = run;
+  return handler;
+}
+
+function defaultQuarantine(
+  config: ShardflowConfig,
+  streamName: string,
+  options: HandlerOptions,
+  logger: Logger,
+): QuarantineSink | undefined {
+  const spec = config.streams[streamName]!.quarantine;
+  if (spec !== undefined) return createQuarantineSink(spec, options.clients);
+  if (!IN_LAMBDA) return createQuarantineSink({ type: 'file', path: `.shardflow/quarantine/${streamName}.ndjson` });
+  logger.warn(
+    { stream: streamName },
+    'no quarantine sink configured: permanent failures will be reported for retry and end in the on-failure destination',
+  );
+  return undefined;
+}
