@@ -135,6 +135,3 @@ export const AWS_SAMPLE_DYNAMODB_EVENT: DynamoDBStreamEvent = {
     },
   ],
 };
-
-/** `userIdentity` of a record written by DynamoDB's TTL process. */
-export const TTL_USER_IDENTITY = { type: 'Service', principalId: 'dynamodb.amazonaws.com' } as const;

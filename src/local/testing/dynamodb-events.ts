@@ -245,6 +245,9 @@ export class DynamoDBEventFactory {
 /**
  * A Lambda DynamoDB Streams event of one table, one record per change, in AWS's documented shape: keys and
  * images marshalled to attribute values, sequence numbers increasing, `userIdentity` set on TTL deletes.
+ * Every call starts at the same first sequence number and eventID, so two calls give records the same
+ * identities (a redelivery, to an idempotency store): to build several different events of one table, use
+ * one {@link DynamoDBEventFactory}.
  *
  * @example
  * ```ts

@@ -164,7 +164,9 @@ export class KinesisEventFactory {
 /**
  * A Lambda Kinesis event of one shard, one record per input, in AWS's documented shape: `data` is the
  * base64 of the payload, sequence numbers increase, `eventID` is `<shardId>:<sequenceNumber>`. Put a KPL
- * aggregate in with `{ bytes: kplAggregate([...]) }`.
+ * aggregate in with `{ bytes: kplAggregate([...]) }`. Every call starts at the same first sequence number,
+ * so two calls give records the same identities (a redelivery, to an idempotency store): to build several
+ * different events of one shard, use one {@link KinesisEventFactory} or give `sequenceNumber`s.
  *
  * @example
  * ```ts
