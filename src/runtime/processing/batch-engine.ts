@@ -525,7 +525,8 @@ export class BatchEngine {
         shardId: base.shardId,
         sequenceNumber: item.sequenceNumber,
         subSequenceNumber: item.record?.source === 'kinesis' ? item.record.subSequenceNumber : undefined,
-        partitionKey: item.orderingKey,
+        // The record's own key: an undecodable record without one is ordered under an internal key.
+        partitionKey: item.entry.ok ? item.orderingKey : item.entry.failure.partitionKey,
         processor: item.processor?.name,
         fate,
         error: item.error,

@@ -37,7 +37,7 @@ const KPL_USERS: readonly KplUserRecordInput[] = [
 ];
 
 /** A KPL aggregate (valid frame and MD5) built from raw protobuf fields, for out-of-range indexes. */
-function kplFromFields(fields: Record<string, unknown>): Buffer {
+function kplFromFields(fields: Record<string, unknown>): Uint8Array {
   return withKplFrame(AggregatedRecord.encode(fields).finish());
 }
 

@@ -73,8 +73,8 @@ describe('decodeEvent: Kinesis', () => {
     // Arrange
     const kinesis = new KinesisEventFactory();
     const event = kinesis.event([
-      { text: 'a', arrivalMs: 1_700_000_000_001 },
-      { text: 'b', arrivalMs: 1_700_000_000_999 },
+      { text: 'a', approximateArrivalTimestamp: 1_700_000_000.001 },
+      { text: 'b', approximateArrivalTimestamp: 1_700_000_000.999 },
     ]);
 
     // Act
