@@ -1,13 +1,18 @@
-import { createRequire } from 'node:module';
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
-import { aggregateUserRecords, frameKplBody } from '../../src/local/esm/kpl-aggregate.js';
+import {
+  type AggregatedRecordFields,
+  aggregateUserRecords,
+  encodeAggregatedRecord,
+  frameKplBody,
+} from '../../src/local/esm/kpl-aggregate.js';
 
 /**
  * Builders for Lambda Kinesis events exactly as AWS documents them ("Using Lambda with Kinesis",
  * sample event): `Records[].kinesis{kinesisSchemaVersion, partitionKey, sequenceNumber, data (base64),
  * approximateArrivalTimestamp (float seconds)}`, `eventSource: 'aws:kinesis'`, `eventVersion: '1.0'`,
  * `eventID: '<shardId>:<sequenceNumber>'`, `eventName: 'aws:kinesis:record'`, `invokeIdentityArn`,
- * `awsRegion`, `eventSourceARN`. Plus KPL aggregated records (via `aws-kinesis-agg`) and corrupt inputs.
+ * `awsRegion`, `eventSourceARN`. Plus KPL aggregated records (via shardflow's own encoder,
+ * `src/local/esm/kpl-aggregate.ts`) and corrupt inputs.
  */
 
 /** The sequence number of AWS's sample Kinesis event; generated numbers continue from here. */
@@ -191,13 +196,6 @@ function payloadBytes(payload: KinesisPayload): Buffer {
   return Buffer.from(payload.base64, 'base64');
 }
 
-interface KplCommonModule {
-  AggregatedRecord: { encode(message: Record<string, unknown>): { finish(): Uint8Array } };
-}
-
-const requireCjs = createRequire(import.meta.url);
-const { AggregatedRecord } = requireCjs('aws-kinesis-agg/lib/common.js') as KplCommonModule;
-
 export { KPL_MAGIC } from '../../src/local/esm/kpl-aggregate.js';
 
 /**
@@ -229,14 +227,7 @@ export function kplAggregate(users: readonly KplUserRecordInput[]): Buffer {
  * ```
  */
 export function kplEmptyAggregate(partitionKeys: readonly string[] = ['partition-key-1']): Buffer {
-  const body = Buffer.from(
-    AggregatedRecord.encode({
-      partition_key_table: [...partitionKeys],
-      explicit_hash_key_table: [],
-      records: [],
-    }).finish(),
-  );
-  return withKplFrame(body);
+  return withKplFrame(encodeAggregatedRecord({ partitionKeyTable: partitionKeys, records: [] }));
 }
 
 /**
@@ -278,6 +269,19 @@ export function kplWithBadDigest(users: readonly KplUserRecordInput[]): Buffer {
  */
 export function withKplFrame(body: Uint8Array): Buffer {
   return frameKplBody(body);
+}
+
+/**
+ * A KPL aggregate (valid frame and MD5) built from raw protobuf fields: indexes are written as given,
+ * so they may point outside the key tables.
+ *
+ * @example
+ * ```ts
+ * kplFromFields({ partitionKeyTable: ['k'], records: [{ partitionKeyIndex: 5, data: Buffer.from('x') }] });
+ * ```
+ */
+export function kplFromFields(fields: AggregatedRecordFields): Buffer {
+  return withKplFrame(encodeAggregatedRecord(fields));
 }
 
 /**
