@@ -25,7 +25,7 @@ export {
   startEmulators,
 } from './emulators/index.js';
 export type { EsmStatus, LocalEventSourceMapping } from './esm/event-source-mapping.js';
-export { aggregateUserRecords, type UserRecord } from './esm/kpl-aggregate.js';
+export { type AggregatedRecordFields, aggregateUserRecords, type UserRecord } from './esm/kpl-aggregate.js';
 export { type LocalRun, type LocalRunOptions, startLocal } from './esm/local-runner.js';
 export type { OnFailureRecord } from './esm/ports.js';
 export { type EsmSettings, resolveEsmSettings } from './esm/settings.js';

@@ -29,6 +29,7 @@ export {
   InMemoryIdempotencyStore,
   type InMemoryIdempotencyStoreOptions,
 } from '../../runtime/processing/idempotency/in-memory-store.js';
+export type { AggregatedRecordFields } from '../esm/kpl-aggregate.js';
 export {
   AWS_SAMPLE_DYNAMODB_EVENT,
   AWS_SAMPLE_KINESIS_EVENT,
@@ -61,6 +62,7 @@ export {
   kplAggregate,
   kplBody,
   kplEmptyAggregate,
+  kplFromFields,
   kplTruncated,
   kplWithBadDigest,
   withKplFrame,

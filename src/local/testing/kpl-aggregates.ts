@@ -1,5 +1,10 @@
-import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
-import { aggregateUserRecords, frameKplBody, KPL_MAGIC as MAGIC } from '../esm/kpl-aggregate.js';
+import {
+  type AggregatedRecordFields,
+  aggregateUserRecords,
+  encodeAggregatedRecord,
+  frameKplBody,
+  KPL_MAGIC as MAGIC,
+} from '../esm/kpl-aggregate.js';
 import { type KinesisPayload, payloadBytes } from './kinesis-payload.js';
 
 /*
@@ -31,9 +36,6 @@ export type KplUserRecordInput = KinesisPayload & {
  * ```
  */
 export const KPL_MAGIC: Uint8Array = MAGIC;
-
-/** `AggregatedRecord.partition_key_table` (aggregation-format.md of the Kinesis Producer Library). */
-const PARTITION_KEY_TABLE_FIELD = 1;
 
 /**
  * The bytes of a KPL aggregated record holding `users`, as the Kinesis Producer Library writes them. A
@@ -69,9 +71,20 @@ export function kplAggregate(users: readonly KplUserRecordInput[]): Uint8Array {
  * ```
  */
 export function kplEmptyAggregate(partitionKeys: readonly string[] = ['partition-key-1']): Uint8Array {
-  const writer = new BinaryWriter();
-  for (const key of partitionKeys) writer.tag(PARTITION_KEY_TABLE_FIELD, WireType.LengthDelimited).string(key);
-  return withKplFrame(writer.finish());
+  return withKplFrame(encodeAggregatedRecord({ partitionKeyTable: partitionKeys, records: [] }));
+}
+
+/**
+ * A KPL aggregate (valid frame and MD5) built from raw protobuf fields: indexes are written as given,
+ * so they may point outside the key tables.
+ *
+ * @example
+ * ```ts
+ * kplFromFields({ partitionKeyTable: ['k'], records: [{ partitionKeyIndex: 5, data: new Uint8Array([0x78]) }] });
+ * ```
+ */
+export function kplFromFields(fields: AggregatedRecordFields): Uint8Array {
+  return withKplFrame(encodeAggregatedRecord(fields));
 }
 
 /**
