@@ -183,3 +183,23 @@ export class ExternalStreamError extends ShardflowError {
     super(`${resource}: ${reason}`, options);
   }
 }
+
+/**
+ * `shardflow init` was pointed at a directory that already holds files (other than `.git`); `--force` writes
+ * the service's files into it anyway, overwriting files of the same name.
+ *
+ * @example
+ * ```ts
+ * throw new TargetNotEmptyError('/work/orders', ['package.json', 'src']);
+ * ```
+ */
+export class TargetNotEmptyError extends CliUsageError {
+  readonly dir: string;
+  constructor(dir: string, entries: readonly string[]) {
+    const shown = entries.slice(0, 3).join(', ') + (entries.length > 3 ? ', …' : '');
+    super(
+      `${dir} is not empty (${shown}): pass --force to write the service into it (files of the same name are overwritten)`,
+    );
+    this.dir = dir;
+  }
+}
