@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { shardflowPackageJson } from '../local/shardflow-package.js';
 import { registerValidate } from './commands/validate.js';
 import { CliDefaults } from './constants.js';
 import { describeCliError, ExitCode, exitCodeOf } from './errors.js';
@@ -24,6 +25,7 @@ function act<A extends unknown[]>(run: (...args: A) => Promise<number>): (...arg
 const program = new Command()
   .name('shardflow')
   .description('Typed, stream-correct Kinesis and DynamoDB Streams processing for AWS Lambda')
+  .version(shardflowPackageJson().version)
   // Usage errors (unknown option, missing argument, bad value) exit 2; help and version exit 0.
   .exitOverride((error) => process.exit(error.exitCode === 0 ? ExitCode.ok : ExitCode.usage));
 
