@@ -29,3 +29,4 @@ export { type AggregatedRecordFields, aggregateUserRecords, type UserRecord } fr
 export { type LocalRun, type LocalRunOptions, startLocal } from './esm/local-runner.js';
 export type { OnFailureRecord } from './esm/ports.js';
 export { type EsmSettings, resolveEsmSettings } from './esm/settings.js';
+export { MissingToolError } from './missing-tool.js';
