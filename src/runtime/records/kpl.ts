@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { asBuffer } from './bytes.js';
 import { KplDecodeError, KplDigestMismatchError, KplEmptyAggregateError, type RecordIdentity } from './errors.js';
 
 /**
@@ -41,11 +42,11 @@ const MAGIC_3 = 0xc2;
 const MAGIC_LENGTH = 4;
 const DIGEST_LENGTH = 16;
 
-/** One user record of a KPL aggregate. `data` is a view into the aggregate's buffer. */
+/** One user record of a KPL aggregate. `data` is a view into the aggregate's buffer (a Node `Buffer`). */
 export interface KplUserRecord {
   readonly partitionKey: string;
   readonly explicitHashKey: string | undefined;
-  readonly data: Buffer;
+  readonly data: Uint8Array;
 }
 
 /**
@@ -80,7 +81,7 @@ export function isKplAggregate(data: Uint8Array): boolean {
  * users[1]?.partitionKey; // partition key of the second user record
  * ```
  */
-export function deaggregateKpl(data: Buffer, identity: RecordIdentity): KplUserRecord[] {
+export function deaggregateKpl(data: Uint8Array, identity: RecordIdentity): KplUserRecord[] {
   if (data.length < MAGIC_LENGTH + DIGEST_LENGTH) {
     throw new KplDecodeError(identity, `${data.length} bytes is shorter than magic + MD5 digest`);
   }
@@ -88,7 +89,7 @@ export function deaggregateKpl(data: Buffer, identity: RecordIdentity): KplUserR
   const carried = data.subarray(data.length - DIGEST_LENGTH);
   const computed = createHash('md5').update(body).digest();
   if (!computed.equals(carried)) {
-    throw new KplDigestMismatchError(identity, computed.toString('hex'), carried.toString('hex'));
+    throw new KplDigestMismatchError(identity, computed.toString('hex'), asBuffer(carried).toString('hex'));
   }
 
   let message: ProtoAggregatedRecord;
@@ -121,9 +122,7 @@ export function deaggregateKpl(data: Buffer, identity: RecordIdentity): KplUserR
         );
       }
     }
-    const bytes = record.data;
-    const view = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    users[i] = { partitionKey, explicitHashKey, data: view };
+    users[i] = { partitionKey, explicitHashKey, data: asBuffer(record.data) };
   }
   return users;
 }
