@@ -53,7 +53,13 @@ export {
   UnsupportedEventError,
 } from './errors.js';
 export { createHandler, type HandlerOptions, type StreamHandler } from './handler.js';
-export { createLogger, type Logger } from './observability/logger.js';
+export {
+  type CreateLoggerOptions,
+  createLogger,
+  type LogDestination,
+  type LogFn,
+  type Logger,
+} from './observability/logger.js';
 export type { BatchResult, InvocationContext, RecordOutcome } from './processing/batch-engine.js';
 export { BatchEngine } from './processing/batch-engine.js';
 export { checkpointFailures } from './processing/checkpoint.js';
