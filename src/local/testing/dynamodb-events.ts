@@ -108,19 +108,19 @@ export interface DynamoDBEventOptions {
  */
 export interface DynamoDBEventFactoryOptions {
   /** Default `orders`. */
-  readonly tableName?: string;
+  readonly tableName?: string | undefined;
   /** Default `us-east-1`. */
-  readonly region?: string;
+  readonly region?: string | undefined;
   /** Default `123456789012`. */
-  readonly accountId?: string;
+  readonly accountId?: string | undefined;
   /** Stream label (creation time of the stream). Default `2024-01-01T00:00:00.000`. */
-  readonly streamLabel?: string;
+  readonly streamLabel?: string | undefined;
   /** Default `NEW_AND_OLD_IMAGES`. */
-  readonly streamViewType?: StreamViewType;
+  readonly streamViewType?: StreamViewType | undefined;
   /** First sequence number; later ones increase by one (fixed width, so string order = BigInt order). */
-  readonly firstSequenceNumber?: string;
+  readonly firstSequenceNumber?: string | undefined;
   /** Creation time of the first record, epoch seconds. Default 1704067200 (2024-01-01T00:00:00Z). */
-  readonly startSeconds?: number;
+  readonly startSeconds?: number | undefined;
 }
 
 /**

@@ -67,7 +67,7 @@ export {
   kplWithBadDigest,
   withKplFrame,
 } from './kpl-aggregates.js';
-export { lambdaContext } from './lambda-context.js';
+export { type LambdaContextOverrides, lambdaContext } from './lambda-context.js';
 export { MemoryQuarantineSink } from './memory-quarantine-sink.js';
 export { type RunHandlerOptions, runHandler } from './run-handler.js';
 export { type RunProcessorOptions, runProcessor } from './run-processor.js';

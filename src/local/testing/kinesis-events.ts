@@ -58,17 +58,17 @@ export interface KinesisEventOptions {
  */
 export interface KinesisEventFactoryOptions {
   /** Default `lambda-stream` (AWS's sample). */
-  readonly streamName?: string;
+  readonly streamName?: string | undefined;
   /** Default `shardId-000000000006` (AWS's sample). */
-  readonly shardId?: string;
+  readonly shardId?: string | undefined;
   /** Default `us-east-1`. */
-  readonly region?: string;
+  readonly region?: string | undefined;
   /** Default `123456789012`. */
-  readonly accountId?: string;
+  readonly accountId?: string | undefined;
   /** First sequence number (decimal string); later ones increase. Default: AWS's sample number. */
-  readonly firstSequenceNumber?: string;
+  readonly firstSequenceNumber?: string | undefined;
   /** Arrival time of the first record, epoch seconds. Default 1545084650.987 (AWS's sample). */
-  readonly startArrivalTimestamp?: number;
+  readonly startArrivalTimestamp?: number | undefined;
 }
 
 /** Gap between generated sequence numbers: the low bits of real ones move by large, uneven steps. */

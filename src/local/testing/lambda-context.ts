@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { LambdaContext } from '../../runtime/records/lambda-events.js';
 
+/** Fields of a {@link lambdaContext} to set; an `undefined` one keeps its default. */
+export type LambdaContextOverrides = { readonly [K in keyof LambdaContext]?: LambdaContext[K] | undefined };
+
 /** The time budget of a {@link lambdaContext} when none is given: a 60 s function timeout. */
 const DEFAULT_TIMEOUT_MS = 60_000;
 
@@ -18,7 +21,7 @@ const DEFAULT_TIMEOUT_MS = 60_000;
  * const run = await runProcessor(orderFacts, event, { context }); // under the 2 s margin: records are deferred
  * ```
  */
-export function lambdaContext(overrides: Partial<LambdaContext> = {}): LambdaContext {
+export function lambdaContext(overrides: LambdaContextOverrides = {}): LambdaContext {
   const deadline = Date.now() + DEFAULT_TIMEOUT_MS;
   const functionName = overrides.functionName ?? 'shardflow-test';
   return {
@@ -33,6 +36,8 @@ export function lambdaContext(overrides: Partial<LambdaContext> = {}): LambdaCon
 }
 
 /** `fields` without the keys whose value is `undefined` (so that they do not replace a default). */
-function definedFields<T extends object>(fields: T): Partial<T> {
-  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
+function definedFields<T extends object>(fields: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
 }

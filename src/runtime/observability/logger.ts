@@ -1,8 +1,42 @@
-import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
+import { type LoggerOptions, pino } from 'pino';
 import { ConfigError } from '../errors.js';
 import type { StreamRecord, UndecodableRecord } from '../records/stream-record.js';
 
-export type { Logger } from 'pino';
+/** One level's log method: `logger.info('message')`, `logger.info({ orderId }, 'message')`, `logger.error(err, 'message')`. */
+export interface LogFn {
+  (message: string): void;
+  (fields: object, message?: string): void;
+}
+
+/**
+ * The structured logger shardflow hands to processors (`ctx.logger`) and accepts in `HandlerOptions.logger`.
+ * {@link createLogger} returns a pino logger; any pino logger (or another logger with these methods) fits.
+ * shardflow's own interface rather than pino's type, so that its declarations need neither pino's types nor
+ * the `@types/node` they load.
+ *
+ * @example
+ * ```ts
+ * const logger: Logger = createLogger({ level: 'debug' });
+ * logger.child({ orderId: 'o-1' }).info({ totalCents: 1200 }, 'order paid');
+ * ```
+ */
+export interface Logger {
+  /** The minimum level logged (`trace`, `debug`, `info`, `warn`, `error`, `fatal`, `silent`). */
+  readonly level: string;
+  trace: LogFn;
+  debug: LogFn;
+  info: LogFn;
+  warn: LogFn;
+  error: LogFn;
+  fatal: LogFn;
+  /** A logger whose lines all carry `bindings`. */
+  child(bindings: Record<string, unknown>): Logger;
+}
+
+/** Where log lines go: anything with `write(line)` (a pino destination, a stream, a test capture). */
+export interface LogDestination {
+  write(line: string): void;
+}
 
 /** Options for {@link createLogger}. */
 export interface CreateLoggerOptions {
@@ -17,7 +51,7 @@ export interface CreateLoggerOptions {
    */
   readonly redact?: readonly string[] | undefined;
   /** Where lines go. Default: standard output (what Lambda ships to CloudWatch Logs). */
-  readonly destination?: DestinationStream | undefined;
+  readonly destination?: LogDestination | undefined;
   /** Fields on every line (e.g. `{ service: 'shop-analytics' }`). Default none: no `pid`/`hostname`, which mean nothing in Lambda. */
   readonly base?: object | undefined;
 }

@@ -6,10 +6,11 @@ import type { Logger } from '../observability/logger.js';
 import { recordBindings } from '../observability/logger.js';
 import type { BatchMetrics } from '../observability/metrics.js';
 import { decodeEvent } from '../records/index.js';
+import type { StreamBatchResponse, TumblingWindowFields } from '../records/lambda-events.js';
 import type { DecodedEntry, StreamRecord } from '../records/stream-record.js';
 import { createRouter } from '../routing/index.js';
 import { BatchBuffers } from './batch-buffers.js';
-import { type BatchItemFailure, checkpointFailures } from './checkpoint.js';
+import { checkpointFailures } from './checkpoint.js';
 import { DeadlineGuard } from './deadline-guard.js';
 import {
   BatchCommitError,
@@ -32,19 +33,13 @@ import {
   toQuarantineEntry,
 } from './quarantine/index.js';
 import { RecordContext } from './record-context.js';
-import { type TumblingWindowFields, WindowState } from './window-state.js';
+import { WindowState } from './window-state.js';
 
 /** The parts of the Lambda context the engine reads. */
 export interface InvocationContext {
   readonly awsRequestId?: string;
   readonly functionName?: string;
   getRemainingTimeInMillis?(): number;
-}
-
-/** The Lambda response for a stream batch. `state` is present for tumbling-window events. */
-export interface StreamBatchResponse {
-  batchItemFailures: BatchItemFailure[];
-  state?: Record<string, unknown>;
 }
 
 /** The fate of one record (one KPL user record for aggregates), in event order. */

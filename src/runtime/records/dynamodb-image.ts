@@ -1,8 +1,8 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { AttributeValue } from 'aws-lambda';
 import { decodeBase64Strict } from './base64.js';
 import { asObject } from './decode-context.js';
 import { type DynamoDBImageName, InvalidImageError, type RecordIdentity } from './errors.js';
+import type { AttributeValue } from './lambda-events.js';
 
 /** A problem found while converting one image; turned into {@link InvalidImageError} with context. */
 class ImageValueError extends Error {}
@@ -129,7 +129,7 @@ function binariesToBytes(value: unknown): unknown {
   return value;
 }
 
-function base64ToBytes(text: unknown): Buffer {
+function base64ToBytes(text: unknown): Uint8Array {
   const bytes = typeof text === 'string' ? decodeBase64Strict(text) : undefined;
   if (bytes === undefined) throw new ImageValueError('a B or BS value is not valid base64');
   return bytes;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
+import { asBuffer } from './bytes.js';
 import { KplDecodeError, KplDigestMismatchError, KplEmptyAggregateError, type RecordIdentity } from './errors.js';
 import { AggregatedRecordField, KPL_DIGEST_LENGTH, KPL_MAGIC_BYTES, TagField, UserRecordField } from './kpl-format.js';
 
@@ -47,11 +48,11 @@ const TAG_FIELDS = 2;
 /** No `explicit_hash_key_index` on the wire. */
 const NO_INDEX = -1;
 
-/** One user record of a KPL aggregate. `data` is a view into the aggregate's buffer. */
+/** One user record of a KPL aggregate. `data` is a view into the aggregate's buffer (a Node `Buffer`). */
 export interface KplUserRecord {
   readonly partitionKey: string;
   readonly explicitHashKey: string | undefined;
-  readonly data: Buffer;
+  readonly data: Uint8Array;
 }
 
 /**
@@ -89,7 +90,7 @@ export function isKplAggregate(data: Uint8Array): boolean {
  */
 export function deaggregateKpl(bytes: Uint8Array, identity: RecordIdentity): KplUserRecord[] {
   // A zero-copy Buffer view, so that user records' `data` are views of the aggregate too.
-  const data = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const data = asBuffer(bytes);
   if (data.length < MAGIC_LENGTH + KPL_DIGEST_LENGTH) {
     throw new KplDecodeError(identity, `${data.length} bytes is shorter than magic + MD5 digest`);
   }
@@ -192,7 +193,7 @@ function readUserRecord(reader: BinaryReader): WireUserRecord {
   if (partitionKeyIndex === NO_INDEX) throw new KplStructureError('user record has no partition_key_index');
   if (data === undefined) throw new KplStructureError('user record has no data');
   // The reader's buffer is a Buffer, so its subarrays are too; the check keeps that a fact, not a hope.
-  const view = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const view = asBuffer(data);
   return { partitionKeyIndex, explicitHashKeyIndex, data: view };
 }
 

@@ -38,7 +38,11 @@ const GOLDEN_BODY = hex(`
 const GOLDEN_AGGREGATE = Buffer.concat([hex('f3 89 9a c2'), GOLDEN_BODY, hex('eaa012d15a0eaed0aae66dd2e939651f')]);
 
 function decoded(aggregate: Uint8Array): Array<[string, string | undefined, string]> {
-  return deaggregateKpl(aggregate, IDENTITY).map((u) => [u.partitionKey, u.explicitHashKey, u.data.toString('utf8')]);
+  return deaggregateKpl(aggregate, IDENTITY).map((u) => [
+    u.partitionKey,
+    u.explicitHashKey,
+    Buffer.from(u.data).toString('utf8'),
+  ]);
 }
 
 function decodeError(body: Uint8Array): unknown {
@@ -187,7 +191,7 @@ describe('KPL codec: encode → decode round trips', () => {
         // Assert
         expect(output.map((u) => u.partitionKey)).toEqual(users.map((u) => u.partitionKey));
         expect(output.map((u) => u.explicitHashKey)).toEqual(users.map((u) => u.explicitHashKey));
-        expect(output.map((u) => u.data.toString('hex'))).toEqual(
+        expect(output.map((u) => Buffer.from(u.data).toString('hex'))).toEqual(
           users.map((u) => Buffer.from(u.data).toString('hex')),
         );
       }),
