@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsumerProject, createConsumerProject } from './helpers/consumer-project.js';
+import { diagnostics, unexpectedWithoutNodeTypes } from './helpers/tsc-diagnostics.js';
 
 /**
  * shardflow's published declarations in a user's strict project: the repository is built and packed as
@@ -24,15 +25,6 @@ const STRICT_OPTIONS = {
   skipLibCheck: false,
   noEmit: true,
 };
-
-/**
- * Errors in third-party declarations that no project without `@types/node` or the DOM lib escapes, whatever
- * it imports from shardflow: zod ≥ 4.5 names the global `URL` in `v4/core/schemas.d.(c)ts`. Tolerated only in
- * the runtime project, and only these exactly.
- */
-const THIRD_PARTY_ERRORS_WITHOUT_NODE_TYPES = [
-  { file: /^node_modules\/zod\//, code: 'TS2304', message: "Cannot find name 'URL'." },
-];
 
 /** The README's application, written against the runtime entry; assertions on the inferred types. */
 const COMMON = `
@@ -195,22 +187,6 @@ export async function unitTest(): Promise<Fate[]> {
 }
 `;
 
-interface Diagnostic {
-  readonly file: string;
-  readonly code: string;
-  readonly message: string;
-}
-
-/** tsc's diagnostics (`file(line,col): error TSxxxx: message`), continuation lines dropped. */
-function diagnostics(output: string): Diagnostic[] {
-  const found: Diagnostic[] = [];
-  for (const line of output.split('\n')) {
-    const match = /^(.+?)\(\d+,\d+\): error (TS\d+): (.*)$/.exec(line) ?? /^()error (TS\d+): (.*)$/.exec(line);
-    if (match !== null) found.push({ file: match[1]!, code: match[2]!, message: match[3]!.trim() });
-  }
-  return found;
-}
-
 function tsconfig(files: readonly string[], types: readonly string[]): string {
   return JSON.stringify({ compilerOptions: { ...STRICT_OPTIONS, types }, files }, null, 2);
 }
@@ -240,12 +216,7 @@ describe('published declarations in a strict consumer project', () => {
 
     // Assert
     const output = `${result.stdout}${result.stderr}`;
-    const unexpected = diagnostics(output).filter(
-      (d) =>
-        !THIRD_PARTY_ERRORS_WITHOUT_NODE_TYPES.some(
-          (known) => known.file.test(d.file) && known.code === d.code && known.message === d.message,
-        ),
-    );
+    const unexpected = unexpectedWithoutNodeTypes(output);
     expect(unexpected, `tsc -p tsconfig.runtime.json:\n${output}`).toEqual([]);
     // A failing exit must come from the tolerated diagnostics, not from something tsc printed otherwise.
     expect(result.code === 0 || diagnostics(output).length > 0, output).toBe(true);

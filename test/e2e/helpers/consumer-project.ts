@@ -22,6 +22,8 @@ export interface ConsumerProjectOptions {
   readonly packages: readonly string[];
   /** Extra fields of the project's package.json (it is `"type": "module"` and private). */
   readonly packageJson?: Readonly<Record<string, unknown>>;
+  /** Environment variables set (over this process's) for every command run in the project after install. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -39,7 +41,8 @@ export interface ConsumerProjectOptions {
 export async function createConsumerProject(options: ConsumerProjectOptions): Promise<ConsumerProject> {
   const tarball = await packShardflow();
   const dir = await mkdtemp(join(tmpdir(), 'shardflow-consumer-'));
-  const run = (file: string, args: readonly string[]) => runCommand(file, args, { cwd: dir });
+  const env = { ...process.env, ...options.env };
+  const run = (file: string, args: readonly string[]) => runCommand(file, args, { cwd: dir, env });
   const project: ConsumerProject = {
     dir,
     async write(files) {
