@@ -94,6 +94,7 @@ export function createHandler(
     idempotency,
     metrics,
     quarantineRedactPaths: stream.keepRedactedInQuarantine ? [] : (config.logging?.redact ?? []),
+    redactPaths: config.logging?.redact ?? [],
   });
   const run = (event: unknown, context?: Partial<Context>) => engine.run(event, context);
   const handler = (async (event: unknown, context?: Partial<Context>) =>
