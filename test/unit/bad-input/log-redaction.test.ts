@@ -238,7 +238,7 @@ describe('one redaction engine for log lines and quarantine entries', () => {
     const [entry] = run.sink.entries;
     expect(entry?.error.name).toBe('SchemaValidationError');
     expect(entry?.partitionKey).toBe(`{"customerId":"${REDACTED}","id":"o-1"}`);
-    const image = (entry?.record as { dynamodb: { NewImage: Record<string, unknown> } }).dynamodb.NewImage;
+    const image = (entry!.record as { dynamodb: { NewImage: Record<string, unknown> } }).dynamodb.NewImage;
     expect(image.contacts).toEqual({ L: [{ M: { email: { S: REDACTED } } }, { M: { email: { S: REDACTED } } }] });
     expect(found([...run.logText, toNdjson(run.sink.entries)])).toEqual([]);
     const quarantinedLine = run.logs.find((line) => String(line.msg).startsWith('quarantined'));
