@@ -2,7 +2,7 @@ import { NonErrorThrownError } from './errors.js';
 
 /** Longest thrown string kept in a {@link NonErrorThrownError} message. */
 const MAX_STRING_LENGTH = 200;
-/** How far down a `cause` chain an error is checked (pino's serializer follows causes). */
+/** How far down `cause` chains (and AggregateError `errors`) an error is checked (pino's serializer follows them). */
 const MAX_CAUSE_DEPTH = 8;
 
 /**
@@ -39,9 +39,14 @@ function isReadable(error: Error, depth: number): boolean {
   const stack: unknown = error.stack;
   if (stack !== undefined && typeof stack !== 'string') return false;
   for (const key in error) void (error as unknown as Record<string, unknown>)[key];
+  if (depth >= MAX_CAUSE_DEPTH) return true;
+  // pino's serializer also follows an AggregateError's `errors`.
+  const errors: unknown = (error as { errors?: unknown }).errors;
+  if (Array.isArray(errors)) {
+    for (const inner of errors) if (inner instanceof Error && !isReadable(inner, depth + 1)) return false;
+  }
   const cause: unknown = error.cause;
-  if (cause instanceof Error && depth < MAX_CAUSE_DEPTH) return isReadable(cause, depth + 1);
-  return true;
+  return cause instanceof Error ? isReadable(cause, depth + 1) : true;
 }
 
 function describeThrown(thrown: unknown): string {

@@ -55,6 +55,23 @@ export const THROWN_SHAPES: readonly (readonly [string, () => unknown, string])[
   ],
   ['an Error whose name is a symbol', () => Object.assign(new Error('x'), { name: Symbol('n') }), 'an Error whose'],
   ['a Proxy that throws on every trap', hostileProxy, 'an object that cannot be inspected'],
+  [
+    'an Error whose cause is a hostile Proxy',
+    () => new Error('outer', { cause: hostileProxy() }),
+    'an Error whose fields cannot be read',
+  ],
+  [
+    'an AggregateError holding an unreadable Error',
+    () =>
+      new AggregateError([
+        Object.defineProperty(new Error('inner'), 'message', {
+          get() {
+            throw new Error('message');
+          },
+        }),
+      ]),
+    'an Error whose fields cannot be read',
+  ],
   ['a Symbol', () => Symbol('s'), 'a symbol'],
   ['undefined', () => undefined, 'undefined'],
   ['null', () => null, 'null'],
