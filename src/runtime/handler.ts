@@ -108,6 +108,7 @@ export function createHandler(
     idempotency,
     metrics,
     quarantineRedactPaths: stream.keepRedactedInQuarantine ? [] : (config.logging?.redact ?? []),
+    redactPaths: config.logging?.redact ?? [],
   });
   const run = (event: unknown, context?: Partial<LambdaContext>) => engine.run(event, context);
   const handler = (async (event: unknown, context?: Partial<LambdaContext>) =>

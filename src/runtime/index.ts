@@ -100,4 +100,13 @@ export type {
   StreamRecord,
   UndecodableRecord,
 } from './records/stream-record.js';
+export {
+  createRedactor,
+  type DroppedData,
+  parseRedactionPath,
+  REDACTED,
+  type RedactedData,
+  type RedactedLambdaRecord,
+  type Redactor,
+} from './redaction/index.js';
 export type { EventPattern, RouteMatch } from './routing/index.js';

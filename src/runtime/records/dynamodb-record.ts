@@ -49,7 +49,9 @@ function shapeProblem(
   return undefined;
 }
 
-function isTtlDelete(userIdentity: unknown): boolean {
+/** A TTL expiry: a REMOVE that DynamoDB's TTL process made (it alone carries the service identity). */
+function isTtlDelete(eventName: DynamoDBEventName, userIdentity: unknown): boolean {
+  if (eventName !== 'REMOVE') return false;
   const identity = asObject(userIdentity);
   return identity?.type === 'Service' && identity.principalId === 'dynamodb.amazonaws.com';
 }
@@ -122,7 +124,7 @@ export function decodeDynamoDBRecord(raw: unknown, index: number, context: Decod
         oldImage,
         rawKeys: stream.Keys as Record<string, AttributeValue>,
         streamViewType: stream.StreamViewType,
-        isTtlDelete: isTtlDelete(lambdaRecord.userIdentity),
+        isTtlDelete: isTtlDelete(lambdaRecord.eventName as DynamoDBEventName, lambdaRecord.userIdentity),
         raw: lambdaRecord,
       };
       out.push({ ok: true, record: decoded });

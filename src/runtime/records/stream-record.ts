@@ -72,7 +72,7 @@ export interface DynamoDBRecord extends StreamRecordBase {
   /** Marshalled images as delivered, for AWS-syntax filter patterns (`dynamodb.NewImage.x.S`). */
   readonly rawKeys: Record<string, AttributeValue>;
   readonly streamViewType: string | undefined;
-  /** `true` when the record is a TTL expiry delete (`userIdentity.principalId` = dynamodb.amazonaws.com). */
+  /** `true` when the record is a TTL expiry: a REMOVE whose `userIdentity` is `{ type: 'Service', principalId: 'dynamodb.amazonaws.com' }`. */
   readonly isTtlDelete: boolean;
   readonly raw: DynamoDBStreamRecord;
 }
