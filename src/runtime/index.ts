@@ -30,6 +30,7 @@ export { defineProcessor } from './config/processor.js';
 export type {
   DynamoDBSourceConfig,
   EngineSettings,
+  EsmMetric,
   EventSourceMappingSettings,
   KinesisSourceConfig,
   OnFailureDestinationConfig,
@@ -79,3 +80,4 @@ export type {
   UndecodableRecord,
 } from './records/stream-record.js';
 export type { EventPattern, RouteMatch } from './routing/index.js';
+export { configForStage } from './stages/config-for-stage.js';
