@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import { DEPLOY_DEFAULTS } from '../runtime/stages/constants.js';
+import { renameChunksByContent } from './content-hashed-chunks.js';
 import { BundleError } from './errors.js';
 import { functionEntrySource } from './function-entry.js';
 import { inlineCreateRequirePlugin } from './inline-create-require.js';
@@ -151,5 +152,7 @@ export async function bundleFunction(options: BundleFunctionOptions): Promise<Bu
     if (file.endsWith('.mjs')) codeBytes += output.bytes;
   }
   await makeSourceMapsPortable(Object.keys(files), options.outDir, options.resolveDir);
-  return { files, codeBytes };
+  const names = await renameChunksByContent(options.outDir, Object.keys(files));
+  const sizes = Object.values(files);
+  return { files: Object.fromEntries(names.map((name, i) => [name, sizes[i]!])), codeBytes };
 }
