@@ -73,7 +73,7 @@ describe('shardflow validate', () => {
     expect(lines.error).toEqual([]);
     expect(exitCode).toBe(0);
     expect(lines.log[0]).toContain('is valid: service shop, 4 stream(s), 4 processor(s)');
-    expect(lines.log).toContain('stage prod: 4 function(s)');
+    expect(lines.log).toContain('stage prod: 4 function(s), data resources retained on remove');
     expect(lines.log.join('\n')).toContain('orders: shop-prod-orders · source dynamodb orders-prod (created)');
   });
 
