@@ -189,7 +189,7 @@ export class LocalEventSourceMapping {
       shardId: id,
       source: this.#o.source,
       settings: this.#o.settings,
-      fn: (this.#countedFn ??= this.#events.countInvocations(this.#o.fn)),
+      fn: this.#countedFunction(),
       start: { checkpoint: this.#checkpoints.get(id), position },
       filter: this.#o.filter,
       discard: (discard, shardId) => this.#deliver(discard, shardId),
@@ -242,6 +242,12 @@ export class LocalEventSourceMapping {
   }
 
   /** Builds the on-failure record and delivers it, retrying until stored (the checkpoint waits). */
+  /** The mapping's function, wrapped once so that its invocations are counted. */
+  #countedFunction(): LocalFunction {
+    this.#countedFn ??= this.#events.countInvocations(this.#o.fn);
+    return this.#countedFn;
+  }
+
   /** The mapping's event counts, as AWS's `EventCount` metrics report them (see `event-counts.ts`). */
   eventCounts(): EsmEventCounts {
     return this.#events.counts({ polled: this.counters.recordsRead, filteredOut: this.counters.recordsFiltered });

@@ -11,7 +11,7 @@ export type {
   StreamStageOverrides,
 } from '../config/deploy-sections.js';
 
-import type { AlarmSettings, StageOverrides, StagesConfig, StreamStageOverrides } from '../config/deploy-sections.js';
+import type { AlarmSettings, StagesConfig, StreamStageOverrides } from '../config/deploy-sections.js';
 
 /** Alarm settings of one stream in one stage, with defaults filled in. */
 export interface ResolvedAlarmSettings {
