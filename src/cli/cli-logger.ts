@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type Level, pino } from 'pino';
+import { isMissingPackage } from '../local/missing-tool.js';
 import { createLogger, type Logger } from '../runtime/observability/logger.js';
 
 /** Where a CLI command writes text: `process.stdout`/`process.stderr`, or a test double. */
@@ -90,7 +91,8 @@ async function loadPrettyFormatter(): Promise<Formatter | undefined> {
     };
     const factory = module.prettyFactory ?? module.default?.prettyFactory;
     return factory?.({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
-  } catch {
-    return undefined;
+  } catch (error) {
+    if (isMissingPackage(error, 'pino-pretty')) return undefined;
+    throw error;
   }
 }

@@ -1,3 +1,4 @@
+import { missingToolOf } from '../local/missing-tool.js';
 import { ShardflowError } from '../runtime/errors.js';
 
 /**
@@ -13,7 +14,10 @@ export const ExitCode = {
   ok: 0,
   /** The command ran and failed: a thrown handler, an unreadable file, a record that is not there. */
   failure: 1,
-  /** The command line cannot work: unknown option, missing argument, an impossible combination. */
+  /**
+   * The command line cannot work: unknown option, missing argument, an impossible combination — or a
+   * package of the local tooling it needs is not installed (`MissingToolError`).
+   */
   usage: 2,
 } as const;
 
@@ -135,8 +139,9 @@ export class RedrivePutError extends ShardflowError {
 }
 
 /**
- * The exit code for an error: {@link ExitCode.usage} for {@link CliUsageError}s, otherwise
- * {@link ExitCode.failure}.
+ * The exit code for an error: {@link ExitCode.usage} for {@link CliUsageError}s and for tooling that is not
+ * installed (a `MissingToolError`, or Node's "module not found" for one of shardflow's optional packages),
+ * otherwise {@link ExitCode.failure}.
  *
  * @example
  * ```ts
@@ -144,11 +149,13 @@ export class RedrivePutError extends ShardflowError {
  * ```
  */
 export function exitCodeOf(error: unknown): number {
-  return error instanceof CliUsageError ? ExitCode.usage : ExitCode.failure;
+  return error instanceof CliUsageError || missingToolOf(error) !== undefined ? ExitCode.usage : ExitCode.failure;
 }
 
 /**
- * One line describing an error for the terminal: `Name: message`.
+ * One line describing an error for the terminal: `Name: message`. Node's "module not found" for one of
+ * shardflow's optional tooling packages is described as the `MissingToolError` it stands for (package, what
+ * needs it, install command).
  *
  * @example
  * ```ts
@@ -156,9 +163,10 @@ export function exitCodeOf(error: unknown): number {
  * ```
  */
 export function describeCliError(error: unknown): string {
-  if (!(error instanceof Error)) return `Error: ${String(error)}`;
-  const message = error.message.split('\n')[0] ?? '';
-  return `${error.name}: ${message}`;
+  const shown = missingToolOf(error) ?? error;
+  if (!(shown instanceof Error)) return `Error: ${String(shown)}`;
+  const message = shown.message.split('\n')[0] ?? '';
+  return `${shown.name}: ${message}`;
 }
 
 /**
@@ -173,5 +181,25 @@ export function describeCliError(error: unknown): string {
 export class ExternalStreamError extends ShardflowError {
   constructor(resource: string, reason: string, options?: ErrorOptions) {
     super(`${resource}: ${reason}`, options);
+  }
+}
+
+/**
+ * `shardflow init` was pointed at a directory that already holds files (other than `.git`); `--force` writes
+ * the service's files into it anyway, overwriting files of the same name.
+ *
+ * @example
+ * ```ts
+ * throw new TargetNotEmptyError('/work/orders', ['package.json', 'src']);
+ * ```
+ */
+export class TargetNotEmptyError extends CliUsageError {
+  readonly dir: string;
+  constructor(dir: string, entries: readonly string[]) {
+    const shown = entries.slice(0, 3).join(', ') + (entries.length > 3 ? ', …' : '');
+    super(
+      `${dir} is not empty (${shown}): pass --force to write the service into it (files of the same name are overwritten)`,
+    );
+    this.dir = dir;
   }
 }

@@ -1,6 +1,7 @@
 import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { MissingToolError } from '../local/missing-tool.js';
 import type { ShardflowConfig } from '../runtime/config/types.js';
 import { ConfigError } from '../runtime/errors.js';
 import { CliDefaults } from './constants.js';
@@ -13,6 +14,7 @@ import { registerTypeScriptLoader } from './register-typescript.js';
  *
  * @throws {ConfigFileError} when the file is missing, fails to import, or exports something else
  * @throws {ConfigError} (and its subclasses) as thrown by the config's own `defineConfig` validation
+ * @throws {MissingToolError} when the config is TypeScript and `tsx` is not installed
  *
  * @example
  * ```ts
@@ -32,7 +34,7 @@ export async function loadConfig(file: string = CliDefaults.configFile): Promise
     await registerTypeScriptLoader(path);
     module = (await import(pathToFileURL(path).href)) as { default?: unknown };
   } catch (error) {
-    if (error instanceof ConfigError) throw error;
+    if (error instanceof ConfigError || error instanceof MissingToolError) throw error;
     const reason = error instanceof Error ? `${error.name}: ${error.message.split('\n')[0]}` : String(error);
     throw new ConfigFileError(file, `cannot be loaded (${reason})`, { cause: error });
   }

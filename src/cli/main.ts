@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { shardflowPackageJson } from '../local/shardflow-package.js';
 import { registerValidate } from './commands/validate.js';
 import { CliDefaults } from './constants.js';
 import { describeCliError, ExitCode, exitCodeOf } from './errors.js';
@@ -24,6 +25,7 @@ function act<A extends unknown[]>(run: (...args: A) => Promise<number>): (...arg
 const program = new Command()
   .name('shardflow')
   .description('Typed, stream-correct Kinesis and DynamoDB Streams processing for AWS Lambda')
+  .version(shardflowPackageJson().version)
   // Usage errors (unknown option, missing argument, bad value) exit 2; help and version exit 0.
   .exitOverride((error) => process.exit(error.exitCode === 0 ? ExitCode.ok : ExitCode.usage));
 
@@ -134,6 +136,20 @@ destinationsCommand('redrive', 'fetch the described records and re-invoke the ha
   );
 
 registerValidate(program);
+
+program
+  .command('init')
+  .description('create a new service: a schema, a processor and its test, shardflow.config.ts, serverless.yml')
+  .argument('[dir]', 'directory to create it in (default: the working directory)')
+  .option('--name <name>', "service name (default: the directory's name)")
+  .option('--shardflow <spec>', 'the shardflow devDependency to write (default: ^<this version>)')
+  .option('--force', 'write into a non-empty directory, overwriting files of the same name')
+  .action(
+    act(async (dir: string | undefined, options) => {
+      const { runInit } = await import('./init/init-command.js');
+      return runInit({ dir, name: options.name, shardflow: options.shardflow, force: options.force });
+    }),
+  );
 // The benchmark suite compares shardflow with Powertools and hand-written loops; it runs from a clone of the
 // shardflow repository, not from the installed package (its peers are not shardflow's dependencies).
 program

@@ -21,8 +21,8 @@ function escapeRegExp(text: string): string {
  *
  * @example
  * ```ts
- * inlineCreateRequire("const r = createRequire(import.meta.url);\nconst c = r('aws-kinesis-agg/lib/common.js');");
- * // "const r = createRequire(import.meta.url);\nconst c = require('aws-kinesis-agg/lib/common.js');"
+ * inlineCreateRequire("const r = createRequire(import.meta.url);\nconst c = r('some-cjs-package/lib/index.js');");
+ * // "const r = createRequire(import.meta.url);\nconst c = require('some-cjs-package/lib/index.js');"
  * ```
  */
 export function inlineCreateRequire(source: string): string | undefined {

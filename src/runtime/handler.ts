@@ -1,14 +1,13 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Context } from 'aws-lambda';
 import type { ShardflowConfig } from './config/types.js';
 import { ConfigError } from './errors.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { type BatchMetrics, createMetrics } from './observability/metrics.js';
-import { BatchEngine, type BatchResult, type StreamBatchResponse } from './processing/batch-engine.js';
+import { BatchEngine, type BatchResult } from './processing/batch-engine.js';
 import type { IdempotencyStore } from './processing/idempotency/idempotency-store.js';
 import { LazyIdempotencyStore } from './processing/idempotency/lazy-store.js';
 import type { QuarantineClients } from './processing/quarantine/index.js';
 import { createQuarantineSink, type QuarantineSink } from './processing/quarantine/index.js';
+import type { LambdaContext, StreamBatchResponse } from './records/lambda-events.js';
 
 /** Collaborators a caller may inject (tests, the local ESM); defaults are built from the config. */
 export interface HandlerOptions {
@@ -17,14 +16,29 @@ export interface HandlerOptions {
   readonly idempotency?: IdempotencyStore;
   readonly metrics?: BatchMetrics | false;
   /** SDK clients for the default quarantine sink and idempotency store (e.g. pointed at emulators). */
-  readonly clients?: QuarantineClients & { readonly dynamodb?: DynamoDBClient };
+  readonly clients?: QuarantineClients;
 }
 
-/** A Lambda handler for one stream, with access to the engine's detailed results. */
+/**
+ * A Lambda handler for one stream, with access to the engine's detailed results.
+ *
+ * `event` is a {@link StreamEvent} (Kinesis or DynamoDB Streams, tumbling-window fields included). It is typed
+ * `unknown` because the handler validates it: an event of another kind throws `UnsupportedEventError`, a
+ * malformed record is quarantined or reported by its identity. `context` is the Lambda context (or any
+ * {@link LambdaContext}-shaped object; tests may pass only some fields). Both `@types/aws-lambda`'s
+ * `KinesisStreamHandler`/`DynamoDBStreamHandler` and a plain `(event, context) => Promise<unknown>` accept it.
+ *
+ * @example
+ * ```ts
+ * import { createHandler, type StreamEvent, type LambdaContext } from 'shardflow';
+ * const handler = createHandler(config, 'orders');
+ * const { batchItemFailures } = await handler(event satisfies StreamEvent, context satisfies LambdaContext);
+ * ```
+ */
 export interface StreamHandler {
-  (event: unknown, context?: Partial<Context>): Promise<StreamBatchResponse>;
+  (event: unknown, context?: Partial<LambdaContext>): Promise<StreamBatchResponse>;
   /** Like the handler, but also returns per-record outcomes and counts (local ESM, tests, benchmarks). */
-  run(event: unknown, context?: Partial<Context>): Promise<BatchResult>;
+  run(event: unknown, context?: Partial<LambdaContext>): Promise<BatchResult>;
 }
 
 const IN_LAMBDA = process.env.AWS_LAMBDA_FUNCTION_NAME !== undefined;
@@ -94,9 +108,10 @@ export function createHandler(
     idempotency,
     metrics,
     quarantineRedactPaths: stream.keepRedactedInQuarantine ? [] : (config.logging?.redact ?? []),
+    redactPaths: config.logging?.redact ?? [],
   });
-  const run = (event: unknown, context?: Partial<Context>) => engine.run(event, context);
-  const handler = (async (event: unknown, context?: Partial<Context>) =>
+  const run = (event: unknown, context?: Partial<LambdaContext>) => engine.run(event, context);
+  const handler = (async (event: unknown, context?: Partial<LambdaContext>) =>
     (await run(event, context)).response) as StreamHandler;
   handler.run = run;
   return handler;

@@ -8,6 +8,7 @@
  * ```
  * @packageDocumentation
  */
+export type { AwsSdkClient } from './aws/sdk-client.js';
 export { defineConfig } from './config/define-config.js';
 export {
   ConfigRangeError,
@@ -53,10 +54,17 @@ export {
   UnsupportedEventError,
 } from './errors.js';
 export { createHandler, type HandlerOptions, type StreamHandler } from './handler.js';
-export { createLogger, type Logger } from './observability/logger.js';
-export type { BatchResult, InvocationContext, RecordOutcome, StreamBatchResponse } from './processing/batch-engine.js';
+export {
+  type CreateLoggerOptions,
+  createLogger,
+  type LogDestination,
+  type LogFn,
+  type Logger,
+} from './observability/logger.js';
+export type { BatchResult, InvocationContext, RecordOutcome } from './processing/batch-engine.js';
 export { BatchEngine } from './processing/batch-engine.js';
-export { type BatchItemFailure, checkpointFailures } from './processing/checkpoint.js';
+export { checkpointFailures } from './processing/checkpoint.js';
+export type { AbortSignalLike, DeadlineSignal } from './processing/deadline-signal.js';
 export {
   BatchCommitError,
   DeadlineReachedError,
@@ -72,6 +80,20 @@ export * from './processing/idempotency/index.js';
 export * from './processing/quarantine/index.js';
 export * from './records/index.js';
 export type {
+  AttributeValue,
+  BatchItemFailure,
+  DynamoDBStreamChange,
+  DynamoDBStreamEvent,
+  DynamoDBStreamRecord,
+  KinesisStreamEvent,
+  KinesisStreamRecord,
+  KinesisStreamRecordPayload,
+  LambdaContext,
+  StreamBatchResponse,
+  StreamEvent,
+  TumblingWindowFields,
+} from './records/lambda-events.js';
+export type {
   DecodedEntry,
   DynamoDBRecord,
   KinesisRecord,
@@ -79,5 +101,14 @@ export type {
   StreamRecord,
   UndecodableRecord,
 } from './records/stream-record.js';
+export {
+  createRedactor,
+  type DroppedData,
+  parseRedactionPath,
+  REDACTED,
+  type RedactedData,
+  type RedactedLambdaRecord,
+  type Redactor,
+} from './redaction/index.js';
 export type { EventPattern, RouteMatch } from './routing/index.js';
 export { configForStage } from './stages/config-for-stage.js';

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { planDeployment } from '../../deploy/deploy-plan.js';
 import { describeDeployError } from '../../deploy/describe-error.js';
 import { describePlan } from '../../deploy/describe-plan.js';
+import { missingToolOf } from '../../local/missing-tool.js';
 import { DEPLOY_DEFAULTS } from '../../runtime/stages/constants.js';
 import { stagesOf } from '../../runtime/stages/stage-overrides.js';
 import { CliDefaults } from '../constants.js';
@@ -29,6 +30,7 @@ export interface ValidateOutput {
  * first error with its name and the offending path.
  *
  * @returns the exit code: 0 when valid, 1 otherwise
+ * @throws {MissingToolError} when loading the config needs a tool that is not installed (tsx)
  *
  * @example
  * ```ts
@@ -50,6 +52,8 @@ export async function runValidate(options: ValidateOptions = {}, output: Validat
     for (const plan of plans) for (const line of describePlan(plan)) output.log(line);
     return ExitCode.ok;
   } catch (error) {
+    // Not a problem of the config: the CLI reports it (one line, exit code 2).
+    if (missingToolOf(error) !== undefined) throw error;
     output.error(`✗ ${describeDeployError(error)}`);
     return ExitCode.failure;
   }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type KinesisClient, PutRecordsCommand, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
-import type { KinesisStreamRecord } from 'aws-lambda';
+import type { KinesisStreamRecord } from '../../runtime/records/lambda-events.js';
 import { RedrivePutError } from '../errors.js';
 
 /** PutRecords limits: 500 entries and 5 MiB (data plus partition keys) per request. */

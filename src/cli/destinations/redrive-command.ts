@@ -1,4 +1,3 @@
-import type { KinesisStreamRecord } from 'aws-lambda';
 import type { StoredOnFailureRecord } from '../../local/esm/destinations/index.js';
 import { invokeFunction } from '../../local/esm/invoke-function.js';
 import type { LambdaStreamRecord } from '../../local/esm/ports.js';
@@ -8,6 +7,7 @@ import type { ShardflowConfig } from '../../runtime/config/types.js';
 import { createHandler } from '../../runtime/handler.js';
 import type { Logger } from '../../runtime/observability/logger.js';
 import { emptyFateCounts, type FateCounts, RETRY_FATES } from '../../runtime/processing/fates.js';
+import type { KinesisStreamRecord } from '../../runtime/records/lambda-events.js';
 import { createCliLogger } from '../cli-logger.js';
 import { CliUsageError, ExitCode, OnFailureRecordNotFoundError, RedriveNotSupportedError } from '../errors.js';
 import { formatFateCounts } from '../format-outcomes.js';

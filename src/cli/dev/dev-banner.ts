@@ -5,7 +5,11 @@ export interface DevBannerInput {
   readonly service: string;
   readonly streams: readonly { readonly name: string; readonly config: StreamConfig; readonly arn: string }[];
   /** Where the services listen (emulators started by dev, or the `--endpoint-*` given). */
-  readonly endpoints: { readonly kinesis?: string; readonly dynamodb?: string; readonly s3?: string };
+  readonly endpoints: {
+    readonly kinesis?: string | undefined;
+    readonly dynamodb?: string | undefined;
+    readonly s3?: string | undefined;
+  };
   /** `true` when dev uses running services instead of its own emulators. */
   readonly external: boolean;
   readonly region: string;

@@ -8,6 +8,7 @@ import { basename, delimiter, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient, type DynamoDBClientConfig, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ShardflowError } from '../../runtime/errors.js';
+import { requireTool } from '../missing-tool.js';
 import { findFreePort } from './free-port.js';
 
 /** Oldest Java major version DynamoDB Local 1.25 runs on. */
@@ -159,6 +160,7 @@ public final class ${LAUNCHER_CLASS} {
  * `kill -9`ed parent leaves no Java process behind.
  *
  * @throws {JavaNotFoundError} when `java` is missing or older than 17
+ * @throws {MissingToolError} when the `amplify-dynamodb-simulator` package (the jar) is not installed
  * @throws {DynamoDBLocalStartError} when the emulator crashes or is not ready within `startupTimeoutMs`
  *
  * @example
@@ -309,17 +311,11 @@ function javaSpawnError(javaPath: string, error: NodeJS.ErrnoException): Shardfl
 }
 
 function resolveDynamoDBLocalJar(): { jar: string; lib: string } {
-  let packageDir: string;
-  try {
-    packageDir = dirname(createRequire(import.meta.url).resolve('amplify-dynamodb-simulator/package.json'));
-  } catch (error) {
-    throw new DynamoDBLocalStartError(
-      'DynamoDB Local is not installed: the npm package `amplify-dynamodb-simulator` (which bundles the jar) cannot be resolved; run `npm install`',
-      '',
-      undefined,
-      { cause: error },
-    );
-  }
+  const packageDir = dirname(
+    requireTool('amplify-dynamodb-simulator', () =>
+      createRequire(import.meta.url).resolve('amplify-dynamodb-simulator/package.json'),
+    ),
+  );
   const jar = join(packageDir, 'emulator', 'DynamoDBLocal.jar');
   const lib = join(packageDir, 'emulator', 'DynamoDBLocal_lib');
   if (!existsSync(jar) || !existsSync(lib)) {

@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { ShardflowError } from '../../runtime/errors.js';
+import { requireTool } from '../missing-tool.js';
 
 /** Shards kinesalite allows across all streams before `LimitExceededException` (AWS's default quota in its largest regions). */
 export const KINESALITE_SHARD_LIMIT = 500;
@@ -64,6 +65,7 @@ export class KinesaliteStartError extends ShardflowError {}
  * {@link localKinesisClientConfig}.
  *
  * @throws {KinesaliteStartError} when `dataDir` is in use by another kinesalite or cannot be opened, or the port is taken
+ * @throws {MissingToolError} when the `kinesalite` package is not installed
  *
  * @example
  * ```ts
@@ -75,7 +77,9 @@ export class KinesaliteStartError extends ShardflowError {}
  */
 export async function startKinesalite(options: KinesaliteOptions = {}): Promise<Kinesalite> {
   const dataDir = options.dataDir === undefined ? undefined : resolve(options.dataDir);
-  const requireKinesalite = createRequire(createRequire(import.meta.url).resolve('kinesalite'));
+  const requireKinesalite = createRequire(
+    requireTool('kinesalite', () => createRequire(import.meta.url).resolve('kinesalite')),
+  );
   if (dataDir !== undefined) {
     await mkdir(dataDir, { recursive: true });
     await assertStoreOpens(requireKinesalite('leveldown') as LevelDownFactory, dataDir);

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
+import { requireTool } from '../missing-tool.js';
 
 /** Options for {@link startS3Local}. */
 export interface S3LocalOptions {
@@ -42,6 +43,8 @@ const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } 
 /**
  * Starts the `s3rver` S3 emulator in-process on `127.0.0.1` (never on a public interface).
  *
+ * @throws {MissingToolError} when the `s3rver` package is not installed
+ *
  * @example
  * ```ts
  * const s3 = await startS3Local({ buckets: ['orders-quarantine'] });
@@ -53,7 +56,7 @@ const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } 
 export async function startS3Local(options: S3LocalOptions = {}): Promise<S3Local> {
   const ownsDirectory = options.directory === undefined;
   const directory = options.directory ?? (await mkdtemp(join(tmpdir(), 'shardflow-s3-')));
-  const S3rver = createRequire(import.meta.url)('s3rver') as S3rverConstructor;
+  const S3rver = requireTool('s3rver', () => createRequire(import.meta.url)('s3rver') as S3rverConstructor);
   const server = new S3rver({
     address: '127.0.0.1',
     port: options.port ?? 0,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { LambdaContext as RuntimeLambdaContext } from '../../runtime/records/lambda-events.js';
 import type { InvokeOutcome } from './interpret-response.js';
 
 /** A function the local ESM invokes: the same handler Lambda would run. */
@@ -10,17 +11,16 @@ export interface LocalFunction {
   readonly handler: (event: unknown, context: LambdaContext) => unknown;
 }
 
-/** The Lambda context object the handler receives (the fields Lambda's Node.js runtime provides). */
-export interface LambdaContext {
-  readonly awsRequestId: string;
-  readonly functionName: string;
+/**
+ * The Lambda context object the handler receives: every field Lambda's Node.js runtime provides (shardflow's
+ * {@link RuntimeLambdaContext} is the part the handler reads).
+ */
+export interface LambdaContext extends RuntimeLambdaContext {
   readonly functionVersion: string;
-  readonly invokedFunctionArn: string;
   readonly memoryLimitInMB: string;
   readonly logGroupName: string;
   readonly logStreamName: string;
   callbackWaitsForEmptyEventLoop: boolean;
-  getRemainingTimeInMillis(): number;
 }
 
 /** One invocation's result. */

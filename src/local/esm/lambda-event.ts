@@ -1,4 +1,8 @@
-import type { DynamoDBRecord, KinesisStreamRecord, AttributeValue as LambdaAttributeValue } from 'aws-lambda';
+import type {
+  DynamoDBStreamRecord,
+  KinesisStreamRecord,
+  AttributeValue as LambdaAttributeValue,
+} from '../../runtime/records/lambda-events.js';
 
 /** A marshalled attribute value, from `@aws-sdk/util-dynamodb` or from the Streams API. */
 type AttributeValue = LambdaAttributeValue | object;
@@ -74,9 +78,9 @@ export interface DynamoDBRecordInput {
  *   streamViewType: 'NEW_AND_OLD_IMAGES', approximateCreationMs: Date.now() });
  * ```
  */
-export function dynamodbLambdaRecord(input: DynamoDBRecordInput): DynamoDBRecord {
+export function dynamodbLambdaRecord(input: DynamoDBRecordInput): DynamoDBStreamRecord {
   // Key order as Lambda and the Streams API write it: images right after Keys.
-  const dynamodb: NonNullable<DynamoDBRecord['dynamodb']> = {
+  const dynamodb: NonNullable<DynamoDBStreamRecord['dynamodb']> = {
     ApproximateCreationDateTime: Math.floor(input.approximateCreationMs / 1000),
     Keys: input.keys as Record<string, LambdaAttributeValue>,
     ...(input.newImage !== undefined ? { NewImage: input.newImage as Record<string, LambdaAttributeValue> } : {}),
@@ -85,7 +89,7 @@ export function dynamodbLambdaRecord(input: DynamoDBRecordInput): DynamoDBRecord
     SizeBytes: input.sizeBytes,
     StreamViewType: input.streamViewType,
   };
-  const record: DynamoDBRecord = {
+  const record: DynamoDBStreamRecord = {
     eventID: input.eventID,
     eventName: input.eventName,
     eventVersion: '1.1',

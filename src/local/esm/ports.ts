@@ -1,7 +1,7 @@
-import type { DynamoDBRecord, KinesisStreamRecord } from 'aws-lambda';
+import type { DynamoDBStreamRecord, KinesisStreamRecord } from '../../runtime/records/lambda-events.js';
 
 /** A Lambda stream event record, exactly as Lambda sends it. */
-export type LambdaStreamRecord = KinesisStreamRecord | DynamoDBRecord;
+export type LambdaStreamRecord = KinesisStreamRecord | DynamoDBStreamRecord;
 
 /** One record read from a shard, normalised from the Kinesis or DynamoDB Streams API response. */
 export interface SourceRecord {

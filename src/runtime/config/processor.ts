@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Logger } from '../observability/logger.js';
+import type { AbortSignalLike, DeadlineSignal } from '../processing/deadline-signal.js';
 import type { TransactWriteItem } from '../processing/idempotency/idempotency-store.js';
 import type { PayloadFormat, StreamRecord } from '../records/stream-record.js';
 
@@ -29,8 +30,11 @@ export interface ProcessorContext<TPayload, TState = never, TBatch = never> {
   readonly logger: Logger;
   /** Milliseconds left before the Lambda deadline (infinite when not running under Lambda). */
   remainingTimeMs(): number;
-  /** Aborted when the deadline guard trips: pass it to fetch/SDK calls to stop early. */
-  readonly signal: AbortSignal;
+  /**
+   * Aborted when the deadline guard trips: pass it to fetch/SDK calls to stop early. An `AbortSignal` (typed
+   * {@link DeadlineSignal} in projects without `@types/node` or the DOM lib, see {@link AbortSignalLike}).
+   */
+  readonly signal: AbortSignalLike;
   /** The Lambda request id of this invocation, when known. */
   readonly awsRequestId: string | undefined;
   /** The idempotency key of this record, when the processor is idempotent. */

@@ -1,10 +1,10 @@
-import type { DynamoDBRecord, KinesisStreamRecord } from 'aws-lambda';
 import type { AnyProcessor } from '../config/processor.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { DeadlineGuard } from '../processing/deadline-guard.js';
 import { rawPayload, validatePayload } from '../processing/payload.js';
 import { RecordContext } from '../processing/record-context.js';
 import { decodeEvent } from '../records/index.js';
+import type { DynamoDBStreamRecord, KinesisStreamRecord } from '../records/lambda-events.js';
 
 /**
  * Adapts a shardflow processor into a record handler for `@aws-lambda-powertools/batch`, for teams
@@ -26,7 +26,7 @@ import { decodeEvent } from '../records/index.js';
 export function toPowertoolsRecordHandler(
   processor: AnyProcessor,
   options: { logger?: Logger } = {},
-): (record: KinesisStreamRecord | DynamoDBRecord) => Promise<void> {
+): (record: KinesisStreamRecord | DynamoDBStreamRecord) => Promise<void> {
   const logger = options.logger ?? createLogger();
   return async (record) => {
     const { entries } = decodeEvent({ Records: [record] });

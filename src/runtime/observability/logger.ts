@@ -1,8 +1,43 @@
-import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
+import { type LoggerOptions, type Logger as PinoLogger, pino } from 'pino';
 import { ConfigError } from '../errors.js';
 import type { StreamRecord, UndecodableRecord } from '../records/stream-record.js';
+import { createRedactor, REDACTED, type Redactor } from '../redaction/index.js';
 
-export type { Logger } from 'pino';
+/** One level's log method: `logger.info('message')`, `logger.info({ orderId }, 'message')`, `logger.error(err, 'message')`. */
+export interface LogFn {
+  (message: string, ...interpolated: unknown[]): void;
+  (fields: object, message?: string, ...interpolated: unknown[]): void;
+}
+
+/**
+ * The structured logger shardflow hands to processors (`ctx.logger`) and accepts in `HandlerOptions.logger`.
+ * {@link createLogger} returns a pino logger; any pino logger (or another logger with these methods) fits.
+ * shardflow's own interface rather than pino's type, so that its declarations need neither pino's types nor
+ * the `@types/node` they load.
+ *
+ * @example
+ * ```ts
+ * const logger: Logger = createLogger({ level: 'debug' });
+ * logger.child({ orderId: 'o-1' }).info({ totalCents: 1200 }, 'order paid');
+ * ```
+ */
+export interface Logger {
+  /** The minimum level logged (`trace`, `debug`, `info`, `warn`, `error`, `fatal`, `silent`). */
+  readonly level: string;
+  trace: LogFn;
+  debug: LogFn;
+  info: LogFn;
+  warn: LogFn;
+  error: LogFn;
+  fatal: LogFn;
+  /** A logger whose lines all carry `bindings`. */
+  child(bindings: Record<string, unknown>): Logger;
+}
+
+/** Where log lines go: anything with `write(line)` (a pino destination, a stream, a test capture). */
+export interface LogDestination {
+  write(line: string): void;
+}
 
 /** Options for {@link createLogger}. */
 export interface CreateLoggerOptions {
@@ -12,18 +47,20 @@ export interface CreateLoggerOptions {
    */
   readonly level?: string | undefined;
   /**
-   * Paths whose values are replaced by `"[REDACTED]"` in every line, in pino's redaction syntax:
-   * `email`, `card.number`, `*.password`, `headers["x-api-key"]`.
+   * Paths whose values are replaced by `"[REDACTED]"` in every line (fields, child-logger bindings, the
+   * fields of a logged `err`, objects interpolated into the message), in pino's redaction syntax:
+   * `email`, `card.number`, `*.password`, `headers["x-api-key"]`, `contacts[*].email`. Applied by
+   * shardflow's redaction engine (`createRedactor`), the one that also redacts quarantine entries.
    */
   readonly redact?: readonly string[] | undefined;
   /** Where lines go. Default: standard output (what Lambda ships to CloudWatch Logs). */
-  readonly destination?: DestinationStream | undefined;
+  readonly destination?: LogDestination | undefined;
   /** Fields on every line (e.g. `{ service: 'shop-analytics' }`). Default none: no `pid`/`hostname`, which mean nothing in Lambda. */
   readonly base?: object | undefined;
 }
 
 /** The value redacted fields are replaced with. */
-export const REDACTED = '[REDACTED]';
+export { REDACTED };
 
 const LEVELS = new Set(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
 
@@ -55,20 +92,74 @@ function resolveLevel(explicit: string | undefined): string {
  * ```
  */
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
+  const redactor = createRedactor(options.redact ?? [], 'logging.redact');
   const config: LoggerOptions = {
     level: resolveLevel(options.level),
-    base: options.base ?? null,
+    base: options.base === undefined ? null : redactor.value(options.base),
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
   };
-  if (options.redact !== undefined && options.redact.length > 0) {
-    config.redact = { paths: [...options.redact], censor: REDACTED };
+  if (redactor.active) {
+    config.formatters!.log = (line) => redactLine(line, redactor);
+    // The line's `err` is serialized (and redacted) in `formatters.log`; pino's serializer runs after it.
+    config.serializers = { err: (value: unknown) => (value instanceof Error ? pino.stdSerializers.err(value) : value) };
+    config.hooks = {
+      logMethod(args, method) {
+        // Objects interpolated into the message (`logger.info('%o', order)`); the first argument, when an
+        // object, is the line's fields, which `formatters.log` redacts.
+        const redacted = args.map((arg, i) => (i === 0 || typeof arg !== 'object' ? arg : safely(redactor, arg)));
+        return method.apply(this, redacted as Parameters<typeof method>);
+      },
+    };
   }
+  const logger = options.destination === undefined ? pino(config) : pino(config, options.destination);
+  if (redactor.active) redactBindings(logger, redactor);
+  return logger;
+}
+
+/** What a line holds when its fields cannot be read to be redacted (a getter that throws): nothing. */
+const UNREDACTABLE = Object.freeze({ redaction: 'failed: the fields of this line were dropped' });
+
+function safely(redactor: Redactor, value: unknown): unknown {
   try {
-    return options.destination === undefined ? pino(config) : pino(config, options.destination);
-  } catch (error) {
-    throw new ConfigError('logging.redact', error instanceof Error ? error.message : String(error));
+    return redactor.value(value);
+  } catch {
+    return UNREDACTABLE;
   }
+}
+
+function redactLine(line: Record<string, unknown>, redactor: Redactor): Record<string, unknown> {
+  try {
+    const err = line.err;
+    const serialized = err instanceof Error ? { ...line, err: pino.stdSerializers.err(err) } : line;
+    return redactor.value(serialized);
+  } catch {
+    return { ...UNREDACTABLE };
+  }
+}
+
+/**
+ * Child-logger bindings are serialized by pino once, when the child is made, without `formatters.log`.
+ * Every child is `Object.create(parent)`, so overriding `child` and `setBindings` on the root covers the
+ * whole tree.
+ */
+function redactBindings(logger: PinoLogger, redactor: Redactor): void {
+  const child = logger.child;
+  const setBindings = logger.setBindings;
+  Object.defineProperty(logger, 'child', {
+    configurable: true,
+    writable: true,
+    value(this: PinoLogger, bindings: Record<string, unknown>, childOptions?: unknown) {
+      return child.call(this, safely(redactor, bindings) as Record<string, unknown>, childOptions as never);
+    },
+  });
+  Object.defineProperty(logger, 'setBindings', {
+    configurable: true,
+    writable: true,
+    value(this: PinoLogger, bindings: Record<string, unknown>) {
+      setBindings.call(this, safely(redactor, bindings) as Record<string, unknown>);
+    },
+  });
 }
 
 /** Correlation fields of one record, carried by every record-level log line. */
@@ -83,28 +174,27 @@ export type RecordBindings = {
 
 /**
  * The bindings that tie a log line to its record: shard, sequence number (and KPL sub-sequence number),
- * partition key and eventID. Works for undecodable records too (their fields may be `undefined`).
+ * partition key and eventID. Works for undecodable records too (their fields may be `undefined`). With a
+ * redactor, a DynamoDB partition key (the item's key attributes) has the attributes at its paths censored
+ * (`{"customerId":"[REDACTED]"}`): the line's own redaction cannot see inside that string.
  *
  * @example
  * ```ts
- * const recordLogger = logger.child(recordBindings(record));
+ * const recordLogger = logger.child(recordBindings(record, createRedactor(['customerId'])));
  * recordLogger.warn('schema violation'); // {…,"shardId":"shardId-000000000000","sequenceNumber":"4959…",…}
  * ```
  */
-export function recordBindings(record: StreamRecord | UndecodableRecord): RecordBindings {
+export function recordBindings(record: StreamRecord | UndecodableRecord, redactor?: Redactor): RecordBindings {
   const subSequenceNumber = 'subSequenceNumber' in record ? record.subSequenceNumber : undefined;
+  const partitionKey =
+    redactor === undefined ? record.partitionKey : redactor.partitionKey(record.source, record.partitionKey);
   return subSequenceNumber === undefined
-    ? {
-        shardId: record.shardId,
-        sequenceNumber: record.sequenceNumber,
-        partitionKey: record.partitionKey,
-        eventID: record.eventID,
-      }
+    ? { shardId: record.shardId, sequenceNumber: record.sequenceNumber, partitionKey, eventID: record.eventID }
     : {
         shardId: record.shardId,
         sequenceNumber: record.sequenceNumber,
         subSequenceNumber,
-        partitionKey: record.partitionKey,
+        partitionKey,
         eventID: record.eventID,
       };
 }

@@ -6,16 +6,17 @@ import type { Logger } from '../observability/logger.js';
 import { recordBindings } from '../observability/logger.js';
 import type { BatchMetrics } from '../observability/metrics.js';
 import { decodeEvent } from '../records/index.js';
+import type { StreamBatchResponse, TumblingWindowFields } from '../records/lambda-events.js';
 import type { DecodedEntry, StreamRecord } from '../records/stream-record.js';
+import { createRedactor, type Redactor } from '../redaction/index.js';
 import { createRouter } from '../routing/index.js';
 import { BatchBuffers } from './batch-buffers.js';
-import { type BatchItemFailure, checkpointFailures } from './checkpoint.js';
+import { checkpointFailures } from './checkpoint.js';
 import { DeadlineGuard } from './deadline-guard.js';
 import {
   BatchCommitError,
   DeadlineReachedError,
   IdempotencyInProgressError,
-  NonErrorThrownError,
   UnmatchedRecordError,
   UnroutableRecordError,
   WindowCloseError,
@@ -32,19 +33,14 @@ import {
   toQuarantineEntry,
 } from './quarantine/index.js';
 import { RecordContext } from './record-context.js';
-import { type TumblingWindowFields, WindowState } from './window-state.js';
+import { toError } from './thrown-value.js';
+import { WindowState } from './window-state.js';
 
 /** The parts of the Lambda context the engine reads. */
 export interface InvocationContext {
   readonly awsRequestId?: string;
   readonly functionName?: string;
   getRemainingTimeInMillis?(): number;
-}
-
-/** The Lambda response for a stream batch. `state` is present for tumbling-window events. */
-export interface StreamBatchResponse {
-  batchItemFailures: BatchItemFailure[];
-  state?: Record<string, unknown>;
 }
 
 /** The fate of one record (one KPL user record for aggregates), in event order. */
@@ -79,6 +75,11 @@ export interface BatchEngineOptions {
   readonly metrics?: BatchMetrics | undefined;
   /** Paths redacted in quarantine entries' payloads (from `logging.redact`, unless the stream keeps them). */
   readonly quarantineRedactPaths?: readonly string[];
+  /**
+   * The `logging.redact` paths: a DynamoDB partition key in log lines (the item's key attributes, as JSON)
+   * has the attributes at these paths censored. The lines themselves are redacted by the logger.
+   */
+  readonly redactPaths?: readonly string[];
 }
 
 /** One record's journey through a batch. Mutable only inside the engine. */
@@ -112,10 +113,6 @@ function identityOf(entry: DecodedEntry): string {
   return `${f.source}:${f.eventSourceARN}:${f.shardId ?? ''}:${f.sequenceNumber ?? f.eventID}`;
 }
 
-function asError(thrown: unknown): Error {
-  return thrown instanceof Error ? thrown : new NonErrorThrownError(`non-error thrown: ${String(thrown)}`);
-}
-
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && typeof value === 'object' && typeof (value as PromiseLike<unknown>).then === 'function';
 }
@@ -136,6 +133,7 @@ export class BatchEngine {
   readonly #router: ReturnType<typeof createRouter<AnyProcessor>>;
   readonly #routedProcessors: readonly AnyProcessor[];
   readonly #redactEntry: ((entry: QuarantineEntry) => QuarantineEntry) | undefined;
+  readonly #redactor: Redactor;
 
   constructor(options: BatchEngineOptions) {
     this.#options = options;
@@ -147,6 +145,7 @@ export class BatchEngine {
     });
     this.#router = createRouter(routes, `streams.${options.streamName}.routes`);
     this.#redactEntry = createEntryRedactor(options.quarantineRedactPaths ?? []);
+    this.#redactor = createRedactor(options.redactPaths ?? []);
     this.#routedProcessors = [...new Set(routes.map((r) => r.target))];
   }
 
@@ -170,7 +169,9 @@ export class BatchEngine {
         try {
           await windows.close();
         } catch (error) {
-          throw new WindowCloseError(`window ${windows.start}–${windows.end} onClose failed`, { cause: error });
+          throw new WindowCloseError(`window ${windows.start}–${windows.end} onClose failed`, {
+            cause: toError(error),
+          });
         }
       }
       const result = this.#report(items, windows);
@@ -235,13 +236,16 @@ export class BatchEngine {
         match = this.#router.route(record);
       } catch (error) {
         // A route predicate threw: user code, so retried like any processor error.
-        item.transient = asError(error);
+        item.transient = toError(error);
         continue;
       }
       if (match === undefined) {
         if (unmatched === 'skip') {
           item.fate = Fate.ignored;
-          logger.debug(recordBindings(record), 'no route matches the record: skipped (unmatched policy: skip)');
+          logger.debug(
+            recordBindings(record, this.#redactor),
+            'no route matches the record: skipped (unmatched policy: skip)',
+          );
         } else if (unmatched === 'quarantine') item.permanent = new UnmatchedRecordError('no route matches the record');
         else item.transient = new UnroutableRecordError('no route matches the record (unmatched policy: fail)');
         continue;
@@ -251,7 +255,7 @@ export class BatchEngine {
       try {
         item.payload = validatePayload(processor, rawPayload(record, processor));
       } catch (error) {
-        item.permanent = asError(error);
+        item.permanent = toError(error);
         continue;
       }
       if (processor.idempotency) {
@@ -260,7 +264,7 @@ export class BatchEngine {
           const key = custom ? custom(item.payload, record) : recordIdentityKey(record);
           item.idempotencyKey = namespacedKey(processor.name, key);
         } catch (error) {
-          item.permanent = asError(error);
+          item.permanent = toError(error);
         }
       }
     }
@@ -284,7 +288,7 @@ export class BatchEngine {
     try {
       return await store.begin([...new Set(keys)], lockMs);
     } catch (error) {
-      for (const item of items) if (item.idempotencyKey !== undefined) item.transient ??= asError(error);
+      for (const item of items) if (item.idempotencyKey !== undefined) item.transient ??= toError(error);
       return undefined;
     }
   }
@@ -357,13 +361,14 @@ export class BatchEngine {
           window,
           buffers,
           this.#options.idempotency,
+          this.#redactor,
         );
         try {
           const result = processor.process(item.payload, ctx as never);
           if (isThenable(result)) await result;
           item.fate = Fate.processed;
         } catch (thrown) {
-          const error = asError(thrown);
+          const error = toError(thrown);
           if (window !== undefined) windows!.restore(processor, snapshot);
           item.error = error;
           if (error instanceof PermanentError) {
@@ -405,14 +410,19 @@ export class BatchEngine {
       firstSequenceNumber: first?.sequenceNumber,
     });
     if (failed.size === 0) return;
+    const causes = new Map<AnyProcessor, Error>();
     for (const [processor, cause] of failed) {
-      logger.error({ processor: processor.name, err: cause }, 'batch commit failed: reporting its records for retry');
+      causes.set(processor, toError(cause));
+      logger.error(
+        { processor: processor.name, err: causes.get(processor) },
+        'batch commit failed: reporting its records for retry',
+      );
     }
     for (const item of items) {
       if (item.fate !== Fate.processed || item.processor === undefined || !failed.has(item.processor)) continue;
       item.fate = Fate.failed;
       item.error = new BatchCommitError(`commit of '${item.processor.name}' failed`, {
-        cause: failed.get(item.processor),
+        cause: causes.get(item.processor),
       });
     }
   }
@@ -448,7 +458,10 @@ export class BatchEngine {
     } catch (error) {
       // The effects happened: reporting them would re-run them once the locks expire. The checkpoint
       // moves on; released locks expire by themselves and their records are retried after that.
-      logger.error({ err: error, completed: completed.length, released: released.length }, 'idempotency finish failed');
+      logger.error(
+        { err: toError(error), completed: completed.length, released: released.length },
+        'idempotency finish failed',
+      );
     }
   }
 
@@ -487,15 +500,16 @@ export class BatchEngine {
       await sink.write(entries);
     } catch (error) {
       // A QuarantineWriteError names exactly the entries that were not stored; any other error covers all.
-      notStored = new Set(error instanceof QuarantineWriteError ? error.entries : entries);
+      const cause = toError(error);
+      notStored = new Set(cause instanceof QuarantineWriteError ? cause.entries : entries);
       logger.error(
-        { err: error, records: notStored.size, sink: sink.kind },
+        { err: cause, records: notStored.size, sink: sink.kind },
         'quarantine write failed: reporting those records for retry',
       );
       for (const [i, item] of items.entries()) {
         if (!notStored.has(entries[i]!)) continue;
         item.fate = Fate.failed;
-        item.error = asError(error);
+        item.error = cause;
       }
     }
     for (const [i, item] of items.entries()) {
@@ -508,7 +522,7 @@ export class BatchEngine {
   }
 
   #bindings(item: WorkItem): Record<string, unknown> {
-    return item.entry.ok ? recordBindings(item.entry.record) : recordBindings(item.entry.failure);
+    return recordBindings(item.entry.ok ? item.entry.record : item.entry.failure, this.#redactor);
   }
 
   /** Phase 5: the response — the lowest retry-fate sequence number per shard. */
@@ -525,7 +539,8 @@ export class BatchEngine {
         shardId: base.shardId,
         sequenceNumber: item.sequenceNumber,
         subSequenceNumber: item.record?.source === 'kinesis' ? item.record.subSequenceNumber : undefined,
-        partitionKey: item.orderingKey,
+        // The record's own key: an undecodable record without one is ordered under an internal key.
+        partitionKey: item.entry.ok ? item.orderingKey : item.entry.failure.partitionKey,
         processor: item.processor?.name,
         fate,
         error: item.error,
@@ -545,14 +560,16 @@ export class BatchEngine {
     }
     const iteratorAgeMs = Number.isFinite(oldest) ? Math.max(0, Date.now() - oldest) : 0;
     const { counts } = result;
-    for (const outcome of result.outcomes) {
+    for (const [i, outcome] of result.outcomes.entries()) {
       if (outcome.fate === Fate.failed) {
+        const entry = items[i]!.entry;
+        const source = entry.ok ? entry.record.source : entry.failure.source;
         logger.warn(
           {
             shardId: outcome.shardId,
             sequenceNumber: outcome.sequenceNumber,
             subSequenceNumber: outcome.subSequenceNumber,
-            partitionKey: outcome.partitionKey,
+            partitionKey: this.#redactor.partitionKey(source, outcome.partitionKey),
             processor: outcome.processor,
             err: outcome.error,
           },

@@ -1,10 +1,6 @@
+import type { BatchItemFailure } from '../records/lambda-events.js';
 import { RETRY_FATES } from './fates.js';
 import { compareSequenceNumbers } from './sequence-number.js';
-
-/** One entry of the `batchItemFailures` list Lambda reads when `ReportBatchItemFailures` is on. */
-export interface BatchItemFailure {
-  itemIdentifier: string;
-}
 
 /** The minimum an outcome needs for checkpointing. */
 export interface CheckpointInput {

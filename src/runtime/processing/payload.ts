@@ -1,6 +1,7 @@
 import type { AnyProcessor } from '../config/processor.js';
 import type { StreamRecord } from '../records/stream-record.js';
 import { SchemaValidationError } from './errors.js';
+import { toError } from './thrown-value.js';
 
 /**
  * The value a processor's schema validates: Kinesis data decoded per the processor's `format`
@@ -39,7 +40,7 @@ export function validatePayload(processor: AnyProcessor, value: unknown): unknow
     result = processor.schema.safeParse(value);
   } catch (error) {
     // A schema that throws instead of reporting (e.g. a stack overflow on a 100k-deep payload).
-    const reason = error instanceof Error ? error.name : 'error';
+    const reason = toError(error).name;
     throw new SchemaValidationError(processor.name, [], `the schema could not validate the payload (${reason})`);
   }
   if (result.success) return result.data;

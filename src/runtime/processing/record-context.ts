@@ -1,6 +1,7 @@
 import type { AnyProcessor, ProcessorContext, WindowContext } from '../config/processor.js';
 import { type Logger, recordBindings } from '../observability/logger.js';
 import type { StreamRecord } from '../records/stream-record.js';
+import type { Redactor } from '../redaction/index.js';
 import type { BatchBuffers } from './batch-buffers.js';
 import type { DeadlineGuard } from './deadline-guard.js';
 import type { IdempotencyStore, TransactWriteItem } from './idempotency/idempotency-store.js';
@@ -20,6 +21,7 @@ export class RecordContext implements ProcessorContext<unknown, unknown, unknown
   readonly #guard: DeadlineGuard;
   readonly #buffers: BatchBuffers | undefined;
   readonly #store: IdempotencyStore | undefined;
+  readonly #redactor: Redactor | undefined;
   #logger: Logger | undefined;
 
   constructor(
@@ -32,6 +34,7 @@ export class RecordContext implements ProcessorContext<unknown, unknown, unknown
     window: WindowContext<unknown> | undefined,
     buffers?: BatchBuffers,
     store?: IdempotencyStore,
+    redactor?: Redactor,
   ) {
     this.record = record;
     this.#processor = processor;
@@ -42,6 +45,7 @@ export class RecordContext implements ProcessorContext<unknown, unknown, unknown
     this.window = window;
     this.#buffers = buffers;
     this.#store = store;
+    this.#redactor = redactor;
   }
 
   completionItem(): TransactWriteItem | undefined {
@@ -61,7 +65,10 @@ export class RecordContext implements ProcessorContext<unknown, unknown, unknown
   }
 
   get logger(): Logger {
-    this.#logger ??= this.#parentLogger.child({ ...recordBindings(this.record), processor: this.#processor.name });
+    this.#logger ??= this.#parentLogger.child({
+      ...recordBindings(this.record, this.#redactor),
+      processor: this.#processor.name,
+    });
     return this.#logger;
   }
 

@@ -1,13 +1,5 @@
 import type { AnyProcessor, WindowContext } from '../config/processor.js';
-
-/** The tumbling-window fields Lambda adds to a Kinesis or DynamoDB Streams event. */
-export interface TumblingWindowFields {
-  window?: { start: string; end: string };
-  state?: Record<string, unknown> | null;
-  shardId?: string;
-  isFinalInvokeForWindow?: boolean;
-  isWindowTerminatedEarly?: boolean;
-}
+import type { TumblingWindowFields } from '../records/lambda-events.js';
 
 /**
  * The carried state of one invocation: one slice per windowed processor, keyed by processor name, so

@@ -45,11 +45,11 @@ export function decodedBase64Length(base64: string): number | undefined {
  *
  * @example
  * ```ts
- * decodeBase64Strict('SGVsbG8='); // <Buffer 48 65 6c 6c 6f>
+ * decodeBase64Strict('SGVsbG8='); // <Buffer 48 65 6c 6c 6f> (a Node Buffer, typed Uint8Array)
  * decodeBase64Strict('SGVsbG8'); // undefined (missing padding)
  * ```
  */
-export function decodeBase64Strict(base64: string): Buffer | undefined {
+export function decodeBase64Strict(base64: string): Uint8Array | undefined {
   const expected = decodedBase64Length(base64);
   if (expected === undefined) return undefined;
   const bytes = Buffer.from(base64, 'base64');

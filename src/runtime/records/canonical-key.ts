@@ -1,3 +1,5 @@
+import { asBuffer } from './bytes.js';
+
 /**
  * Canonical string form of a DynamoDB primary key (already unmarshalled): a JSON object with the
  * attribute names sorted, so that `{ sk, pk }` and `{ pk, sk }` give the same string. Key attributes
@@ -21,8 +23,7 @@ export function canonicalKey(keys: Readonly<Record<string, unknown>>): string {
 }
 
 function keyValue(value: unknown): string {
-  if (value instanceof Uint8Array)
-    return JSON.stringify(Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64'));
+  if (value instanceof Uint8Array) return JSON.stringify(asBuffer(value).toString('base64'));
   if (typeof value === 'bigint') return value.toString();
   return JSON.stringify(value) ?? 'null';
 }

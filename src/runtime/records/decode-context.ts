@@ -1,5 +1,5 @@
-import type { KinesisStreamRecord, DynamoDBRecord as LambdaDynamoDBRecord } from 'aws-lambda';
 import { streamNameFromArn, tableNameFromArn } from './arn.js';
+import type { DynamoDBStreamRecord, KinesisStreamRecord } from './lambda-events.js';
 import type { DecodedEntry, StreamSourceType } from './stream-record.js';
 
 /**
@@ -75,7 +75,7 @@ export function undecodable(
       shardId,
       sequenceNumber,
       partitionKey,
-      raw: raw as KinesisStreamRecord | LambdaDynamoDBRecord,
+      raw: raw as KinesisStreamRecord | DynamoDBStreamRecord,
       error,
     },
   };

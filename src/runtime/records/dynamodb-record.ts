@@ -1,8 +1,8 @@
-import type { AttributeValue, DynamoDBRecord as LambdaDynamoDBRecord } from 'aws-lambda';
 import { canonicalKey } from './canonical-key.js';
 import { asObject, type DecodeContext, stringField, undecodable } from './decode-context.js';
 import { unmarshallImage } from './dynamodb-image.js';
 import { MalformedRecordError, RecordTooLargeError } from './errors.js';
+import type { AttributeValue, DynamoDBStreamRecord } from './lambda-events.js';
 import type { DecodedEntry, DynamoDBEventName, DynamoDBRecord } from './stream-record.js';
 
 type ShapeProblem = readonly [field: string, problem: string];
@@ -49,7 +49,9 @@ function shapeProblem(
   return undefined;
 }
 
-function isTtlDelete(userIdentity: unknown): boolean {
+/** A TTL expiry: a REMOVE that DynamoDB's TTL process made (it alone carries the service identity). */
+function isTtlDelete(eventName: DynamoDBEventName, userIdentity: unknown): boolean {
+  if (eventName !== 'REMOVE') return false;
   const identity = asObject(userIdentity);
   return identity?.type === 'Service' && identity.principalId === 'dynamodb.amazonaws.com';
 }
@@ -93,8 +95,8 @@ export function decodeDynamoDBRecord(raw: unknown, index: number, context: Decod
   if (problem !== undefined) {
     error = new MalformedRecordError(identity, problem[0], problem[1]);
   } else if (error === undefined) {
-    const lambdaRecord = raw as LambdaDynamoDBRecord;
-    const stream = change as NonNullable<LambdaDynamoDBRecord['dynamodb']>;
+    const lambdaRecord = raw as DynamoDBStreamRecord;
+    const stream = change as NonNullable<DynamoDBStreamRecord['dynamodb']>;
     const sizeBytes = stream.SizeBytes as number;
     try {
       if (sizeBytes > context.maxRecordBytes) {
@@ -122,7 +124,7 @@ export function decodeDynamoDBRecord(raw: unknown, index: number, context: Decod
         oldImage,
         rawKeys: stream.Keys as Record<string, AttributeValue>,
         streamViewType: stream.StreamViewType,
-        isTtlDelete: isTtlDelete(lambdaRecord.userIdentity),
+        isTtlDelete: isTtlDelete(lambdaRecord.eventName as DynamoDBEventName, lambdaRecord.userIdentity),
         raw: lambdaRecord,
       };
       out.push({ ok: true, record: decoded });

@@ -158,20 +158,27 @@ export class KplEmptyAggregateError extends RecordDecodeError {
 }
 
 /**
- * A DynamoDB image (Keys, NewImage or OldImage) that cannot be unmarshalled: an unknown attribute
- * type, an attribute value without a value, a `B`/`BS` that is not base64, or an `N` whose magnitude
- * exceeds `Number.MAX_SAFE_INTEGER` (it would not round-trip through a JavaScript number).
+ * A DynamoDB image (Keys, NewImage or OldImage) holding something DynamoDB cannot emit: an attribute value
+ * without exactly one known type key, a type key holding the wrong JSON type (`{ BOOL: "false" }`,
+ * `{ S: 42 }`, `{ NULL: false }`), an `N` outside DynamoDB's number syntax (`""`, `"0x10"`, `" 1"`), an
+ * empty or duplicated set, a `B`/`BS` that is not base64, nesting deeper than 32 levels, an attribute named
+ * `__proto__`, or an `N` whose magnitude exceeds `Number.MAX_SAFE_INTEGER` (it would not round-trip
+ * through a JavaScript number). `path` names the attribute; the message never holds a value.
  *
  * @example
  * ```ts
- * throw new InvalidImageError({ sequenceNumber: '1111…' }, 'NewImage', 'unsupported attribute type "Z"');
+ * throw new InvalidImageError({ sequenceNumber: '1111…' }, 'NewImage', 'N is not a number in DynamoDB syntax',
+ *   'NewImage.items[2].price');
  * ```
  */
 export class InvalidImageError extends RecordDecodeError {
   readonly image: DynamoDBImageName;
-  constructor(identity: RecordIdentity, image: DynamoDBImageName, reason: string, cause?: unknown) {
-    super(`dynamodb.${image} cannot be unmarshalled: ${reason}`, identity, cause === undefined ? undefined : { cause });
+  /** The offending attribute in redaction-path notation (`NewImage.items[2].price`); the image name for the whole image. */
+  readonly path: string;
+  constructor(identity: RecordIdentity, image: DynamoDBImageName, reason: string, path: string = image) {
+    super(`dynamodb.${path} cannot be unmarshalled: ${reason}`, identity);
     this.image = image;
+    this.path = path;
   }
 }
 

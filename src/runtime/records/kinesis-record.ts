@@ -1,5 +1,5 @@
-import type { KinesisStreamRecord } from 'aws-lambda';
 import { decodeBase64Strict, decodedBase64Length } from './base64.js';
+import { asBuffer } from './bytes.js';
 import { asObject, type DecodeContext, stringField, undecodable } from './decode-context.js';
 import {
   InvalidBase64Error,
@@ -10,6 +10,7 @@ import {
   RecordTooLargeError,
 } from './errors.js';
 import { deaggregateKpl, isKplAggregate, type KplUserRecord } from './kpl.js';
+import type { KinesisStreamRecord } from './lambda-events.js';
 import type { DecodedEntry, KinesisRecord } from './stream-record.js';
 
 /**
@@ -46,7 +47,7 @@ export class DecodedKinesisRecord implements KinesisRecord {
   readonly streamName: string;
   readonly approximateArrivalMs: number;
   readonly sizeBytes: number;
-  readonly data: Buffer;
+  readonly data: Uint8Array;
   readonly raw: KinesisStreamRecord;
   #text: string | typeof NOT_YET = NOT_YET;
   #json: unknown = NOT_YET;
@@ -60,7 +61,7 @@ export class DecodedKinesisRecord implements KinesisRecord {
     partitionKey: string,
     subSequenceNumber: number | undefined,
     explicitHashKey: string | undefined,
-    data: Buffer,
+    data: Uint8Array,
   ) {
     this.index = index;
     this.eventID = raw.eventID;
@@ -84,7 +85,7 @@ export class DecodedKinesisRecord implements KinesisRecord {
     if (this.#failure instanceof InvalidUtf8Error) throw this.#failure;
     // Fast path: Node's native decoder, which replaces invalid sequences with U+FFFD. Only when a U+FFFD
     // shows up (invalid bytes, or a real U+FFFD in the data) does the strict decoder decide.
-    const text = this.data.toString('utf8');
+    const text = asBuffer(this.data).toString('utf8');
     if (text.includes('\uFFFD')) {
       try {
         utf8.decode(this.data);

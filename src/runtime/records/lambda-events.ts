@@ -91,11 +91,14 @@ export interface DynamoDBStreamEvent {
   Records: DynamoDBStreamRecord[];
 }
 
-/** The window fields Lambda adds to a stream event when the mapping has `TumblingWindowInSeconds`. */
+/**
+ * The window fields Lambda adds to a stream event when the mapping has `TumblingWindowInSeconds`. `state` is
+ * what the previous invocation of the window returned (`null` or absent on a window's first invocation).
+ */
 export interface TumblingWindowFields {
   window?: { start: string; end: string };
   // biome-ignore lint/suspicious/noExplicitAny: the state is whatever the previous invocation returned.
-  state?: { [key: string]: any };
+  state?: { [key: string]: any } | null;
   shardId?: string;
   eventSourceARN?: string;
   isFinalInvokeForWindow?: boolean;
@@ -116,4 +119,19 @@ export interface LambdaContext {
   invokedFunctionArn: string;
   memoryLimitInMB?: string;
   getRemainingTimeInMillis(): number;
+}
+
+/** One entry of the `batchItemFailures` list Lambda reads when `ReportBatchItemFailures` is on. */
+export interface BatchItemFailure {
+  itemIdentifier: string;
+}
+
+/**
+ * What a stream handler returns: the partial batch response (`batchItemFailures`, the sequence numbers Lambda
+ * retries from) and, for tumbling-window events, the `state` Lambda hands to the window's next invocation.
+ * Assignable to `@types/aws-lambda`'s `KinesisStreamBatchResponse` and `DynamoDBBatchResponse`.
+ */
+export interface StreamBatchResponse {
+  batchItemFailures: BatchItemFailure[];
+  state?: { [key: string]: unknown };
 }

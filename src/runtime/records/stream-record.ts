@@ -1,4 +1,4 @@
-import type { AttributeValue, KinesisStreamRecord, DynamoDBRecord as LambdaDynamoDBRecord } from 'aws-lambda';
+import type { AttributeValue, DynamoDBStreamRecord, KinesisStreamRecord } from './lambda-events.js';
 
 /** The two stream sources shardflow understands. */
 export type StreamSourceType = 'kinesis' | 'dynamodb';
@@ -45,8 +45,13 @@ export interface KinesisRecord extends StreamRecordBase {
   readonly subSequenceNumber: number | undefined;
   /** Explicit hash key of a KPL user record, when set. */
   readonly explicitHashKey: string | undefined;
-  /** The decoded bytes (base64 decoded exactly once). For KPL sub-records, the user record's bytes. */
-  readonly data: Buffer;
+  /**
+   * The decoded bytes (base64 decoded exactly once). For KPL sub-records, the user record's bytes. Read them as
+   * text with {@link KinesisRecord.text} and as JSON with {@link KinesisRecord.json}. At run time a Node
+   * `Buffer` (typed `Uint8Array`, which a Buffer is, so that these declarations need no `@types/node`):
+   * `Buffer.from(data.buffer, data.byteOffset, data.byteLength)` gives Buffer methods without a copy.
+   */
+  readonly data: Uint8Array;
   /** The record as Lambda delivered it (for quarantine and on-failure output). */
   readonly raw: KinesisStreamRecord;
   /** `data` as UTF-8 text. Throws `InvalidUtf8Error` when it is not valid UTF-8. Memoised. */
@@ -67,9 +72,9 @@ export interface DynamoDBRecord extends StreamRecordBase {
   /** Marshalled images as delivered, for AWS-syntax filter patterns (`dynamodb.NewImage.x.S`). */
   readonly rawKeys: Record<string, AttributeValue>;
   readonly streamViewType: string | undefined;
-  /** `true` when the record is a TTL expiry delete (`userIdentity.principalId` = dynamodb.amazonaws.com). */
+  /** `true` when the record is a TTL expiry: a REMOVE whose `userIdentity` is `{ type: 'Service', principalId: 'dynamodb.amazonaws.com' }`. */
   readonly isTtlDelete: boolean;
-  readonly raw: LambdaDynamoDBRecord;
+  readonly raw: DynamoDBStreamRecord;
 }
 
 /** A decoded stream record. Discriminate on `source`. */
@@ -90,7 +95,7 @@ export interface UndecodableRecord {
   readonly sequenceNumber: string | undefined;
   /** Best-effort ordering key (`partitionKey`, or serialised keys); `undefined` when unknown. */
   readonly partitionKey: string | undefined;
-  readonly raw: KinesisStreamRecord | LambdaDynamoDBRecord;
+  readonly raw: KinesisStreamRecord | DynamoDBStreamRecord;
   /** The named decode error (a `PermanentError` subclass). */
   readonly error: Error;
 }

@@ -1,4 +1,4 @@
-import type { DynamoDBRecord as LambdaDynamoDBRecord } from 'aws-lambda';
+import type { DynamoDBStreamRecord } from '../records/lambda-events.js';
 import type { KinesisRecord, StreamRecord } from '../records/stream-record.js';
 
 /**
@@ -14,7 +14,7 @@ export interface KinesisFilterView {
 }
 
 /** The object AWS filter patterns are evaluated against, per source. */
-export type FilterView = KinesisFilterView | LambdaDynamoDBRecord;
+export type FilterView = KinesisFilterView | DynamoDBStreamRecord;
 
 /** Marks "the data is not JSON" without allocating or throwing further. */
 export const NOT_JSON: unique symbol = Symbol('shardflow.notJson');

@@ -5,7 +5,7 @@ import { compileRouteMatch, type RecordMatcher, type RouteMatch } from './route-
 
 /** A route: when `match` holds (always, when absent), records go to `target`. */
 export interface Route<T> {
-  readonly match?: RouteMatch;
+  readonly match?: RouteMatch | undefined;
   readonly target: T;
 }
 

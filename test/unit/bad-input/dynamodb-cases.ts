@@ -145,14 +145,85 @@ export const DYNAMODB_CASES: readonly DynamoDBRecordCase[] = [
     expectedFate: 'quarantine',
   },
   {
-    // Design note for the lead: AWS never sends an empty Keys map; shardflow accepts it (ordering key `{}`,
-    // shared by every such record) rather than naming it.
+    // AWS never sends an empty Keys map: every item has a partition key.
     kind: 'record',
     source: 'dynamodb',
     name: 'empty Keys ({})',
     bad: (d) => insertWith(d, secretImage(), {}),
-    expectedError: undefined,
-    expectedFate: 'processed',
+    expectedError: 'InvalidImageError',
+    expectedFate: 'quarantine',
+  },
+  {
+    kind: 'record',
+    source: 'dynamodb',
+    name: 'BOOL holding the string "false" (util-dynamodb would read true)',
+    bad: (d) => insertWith(d, secretImage({ isAdmin: { BOOL: 'false' } })),
+    expectedError: 'InvalidImageError',
+    expectedFate: 'quarantine',
+  },
+  {
+    kind: 'record',
+    source: 'dynamodb',
+    name: 'N that is empty (util-dynamodb would read 0)',
+    bad: (d) => insertWith(d, secretImage({ total: { N: '' } })),
+    expectedError: 'InvalidImageError',
+    expectedFate: 'quarantine',
+  },
+  {
+    kind: 'record',
+    source: 'dynamodb',
+    name: 'N in hex "0x10" (util-dynamodb would read 16)',
+    bad: (d) => insertWith(d, secretImage({ total: { N: '0x10' } })),
+    expectedError: 'InvalidImageError',
+    expectedFate: 'quarantine',
+  },
+  {
+    kind: 'record',
+    source: 'dynamodb',
+    name: 'S holding a number',
+    bad: (d) => insertWith(d, secretImage({ status: { S: 42 } })),
+    expectedError: 'InvalidImageError',
+    expectedFate: 'quarantine',
+  },
+  {
+    kind: 'record',
+    source: 'dynamodb',
+    name: 'attribute value with two type keys',
+    bad: (d) => insertWith(d, secretImage({ status: { S: 'NEW', N: '1' } })),
+    expectedError: 'InvalidImageError',
+    expectedFate: 'quarantine',
+  },
+  {
+    kind: 'record',
+    source: 'dynamodb',
+    name: 'NULL false (util-dynamodb would read null)',
+    bad: (d) => insertWith(d, secretImage({ note: { NULL: false } })),
+    expectedError: 'InvalidImageError',
+    expectedFate: 'quarantine',
+  },
+  {
+    kind: 'record',
+    source: 'dynamodb',
+    name: 'string set with duplicates',
+    bad: (d) => insertWith(d, secretImage({ labels: { SS: ['a', 'a'] } })),
+    expectedError: 'InvalidImageError',
+    expectedFate: 'quarantine',
+  },
+  {
+    kind: 'record',
+    source: 'dynamodb',
+    name: 'map nested 33 levels deep (DynamoDB stops at 32)',
+    bad: (d) => insertWith(d, deeplyNestedImage(33)),
+    expectedError: 'InvalidImageError',
+    expectedFate: 'quarantine',
+  },
+  {
+    kind: 'record',
+    source: 'dynamodb',
+    name: 'Keys attribute of type BOOL',
+    bad: (d) => insertWith(d, secretImage(), { id: { BOOL: true } } as unknown as AttributeMap),
+    expectedError: 'InvalidImageError',
+    expectedFate: 'quarantine',
   },
   // --- missing fields and wrong types (record-level: SequenceNumber is present) --------------------
   {
@@ -236,6 +307,34 @@ export const DYNAMODB_CASES: readonly DynamoDBRecordCase[] = [
     name: 'prototype pollution: "__proto__" attribute in NewImage',
     bad: (d) =>
       insertWith(d, JSON.parse(`{"id":{"S":"${BAD_ID}"},"__proto__":{"M":{"polluted":{"N":"1"}}}}`) as AttributeMap),
+    expectedError: 'InvalidImageError',
+    expectedFate: 'quarantine',
+  },
+  {
+    kind: 'record',
+    source: 'dynamodb',
+    name: 'prototype pollution: "__proto__" map inside a list of lists',
+    bad: (d) =>
+      insertWith(
+        d,
+        JSON.parse(
+          `{"id":{"S":"${BAD_ID}"},"grid":{"L":[{"L":[{"M":{"__proto__":{"M":{"isAdmin":{"BOOL":true}}}}}]}]}}`,
+        ) as AttributeMap,
+      ),
+    expectedError: 'InvalidImageError',
+    expectedFate: 'quarantine',
+  },
+  {
+    kind: 'record',
+    source: 'dynamodb',
+    name: 'prototype pollution: "__proto__" attribute of a map in a list',
+    bad: (d) =>
+      insertWith(
+        d,
+        JSON.parse(
+          `{"id":{"S":"${BAD_ID}"},"items":{"L":[{"M":{"__proto__":{"M":{"polluted":{"N":"1"}}}}}]}}`,
+        ) as AttributeMap,
+      ),
     expectedError: 'InvalidImageError',
     expectedFate: 'quarantine',
   },

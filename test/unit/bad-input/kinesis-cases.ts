@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import type { KinesisStreamRecord } from 'aws-lambda';
 import {
   INVALID_BASE64,
@@ -7,6 +6,7 @@ import {
   KPL_MAGIC,
   type KplUserRecordInput,
   kplEmptyAggregate,
+  kplFromFields,
   kplTruncated,
   kplWithBadDigest,
   withData,
@@ -21,11 +21,6 @@ import { BAD_KEY, SECRET_CARD, SECRET_EMAIL, STRAY_KEY, secretJson, secretPayloa
  * planted secrets wherever the input has a payload at all.
  */
 
-const requireCjs = createRequire(import.meta.url);
-const { AggregatedRecord } = requireCjs('aws-kinesis-agg/lib/common.js') as {
-  AggregatedRecord: { encode(message: Record<string, unknown>): { finish(): Uint8Array } };
-};
-
 const MIB = 1024 * 1024;
 /** A small `maxRecordBytes` so that "at the limit" and "one byte over" stay cheap. */
 const SMALL_LIMIT = 256;
@@ -35,11 +30,6 @@ const KPL_USERS: readonly KplUserRecordInput[] = [
   { json: secretPayload({ userId: 'kpl-a' }), partitionKey: 'kpl-a' },
   { json: { userId: 'kpl-b', n: 2 }, partitionKey: 'kpl-b' },
 ];
-
-/** A KPL aggregate (valid frame and MD5) built from raw protobuf fields, for out-of-range indexes. */
-function kplFromFields(fields: Record<string, unknown>): Buffer {
-  return withKplFrame(AggregatedRecord.encode(fields).finish());
-}
 
 /** A record of exactly `bytes` bytes of JSON the `json` processor accepts. */
 function jsonOfSize(bytes: number): string {
@@ -323,11 +313,11 @@ export const KINESIS_CASES: readonly KinesisRecordCase[] = [
     bad: (k) =>
       k.record({
         bytes: kplFromFields({
-          partition_key_table: ['kpl-a'],
-          explicit_hash_key_table: [],
+          partitionKeyTable: ['kpl-a'],
+          explicitHashKeyTable: [],
           records: [
-            { partition_key_index: 0, data: Buffer.from(secretJson({ userId: 'kpl-a' })) },
-            { partition_key_index: 5, data: Buffer.from(secretJson({ userId: 'kpl-b' })) },
+            { partitionKeyIndex: 0, data: Buffer.from(secretJson({ userId: 'kpl-a' })) },
+            { partitionKeyIndex: 5, data: Buffer.from(secretJson({ userId: 'kpl-b' })) },
           ],
         }),
         partitionKey: BAD_KEY,
@@ -342,9 +332,9 @@ export const KINESIS_CASES: readonly KinesisRecordCase[] = [
     bad: (k) =>
       k.record({
         bytes: kplFromFields({
-          partition_key_table: ['kpl-a'],
-          explicit_hash_key_table: ['340282366920938463463374607431768211455'],
-          records: [{ partition_key_index: 0, explicit_hash_key_index: 3, data: Buffer.from(secretJson()) }],
+          partitionKeyTable: ['kpl-a'],
+          explicitHashKeyTable: ['340282366920938463463374607431768211455'],
+          records: [{ partitionKeyIndex: 0, explicitHashKeyIndex: 3, data: Buffer.from(secretJson()) }],
         }),
         partitionKey: BAD_KEY,
       }),
@@ -352,8 +342,9 @@ export const KINESIS_CASES: readonly KinesisRecordCase[] = [
     expectedFate: 'quarantine',
   },
   {
-    // 0x7B is the tag of unknown field 15 with wire type 3 (start group): protobufjs skips groups
-    // recursively, so 100k of them overflow the stack (the kind of recursion DoS reported as GHSA-685m-2w69-288q).
+    // 0x7B is the tag of unknown field 15 with wire type 3 (start group): a decoder that skips groups
+    // recursively without a limit overflows the stack on 100k of them (the kind of recursion DoS
+    // reported against protobufjs as GHSA-685m-2w69-288q); shardflow's reader stops at 100 levels.
     kind: 'record',
     source: 'kinesis',
     name: 'KPL protobuf of 100k nested unknown groups (recursion bomb, valid digest)',

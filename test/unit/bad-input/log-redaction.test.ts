@@ -164,3 +164,84 @@ describe('quarantine entries and redaction', () => {
     expect(leaksIn(stored)).toEqual([]);
   });
 });
+
+describe('one redaction engine for log lines and quarantine entries', () => {
+  const API_KEY = 'key-5f0c1d';
+  const CONTACT = 'contact@example.org';
+  const CUSTOMER = 'customer-8812';
+  const PATHS = [
+    'headers["x-api-key"]',
+    'contacts[*].email',
+    'customerId',
+    '*.headers["x-api-key"]',
+    '*.contacts[*].email',
+    '*.customerId',
+  ];
+  const needles = [API_KEY, CONTACT, CUSTOMER];
+  const found = (texts: readonly string[]) => needles.filter((needle) => texts.some((text) => text.includes(needle)));
+
+  it('hides bracket and array paths of Kinesis JSON in log lines and in the quarantine entry', async () => {
+    // Arrange
+    const { kinesis } = factories();
+    const payload = {
+      userId: 'u-1',
+      n: 'not a number',
+      headers: { 'x-api-key': API_KEY, accept: 'json' },
+      contacts: [{ email: CONTACT }, { email: CONTACT, name: 'B' }],
+    };
+    const event = kinesis.event([
+      { json: { ...payload, n: 1 }, partitionKey: 'a' },
+      { json: payload, partitionKey: 'b' },
+    ]);
+
+    // Act
+    const run = await runBatch({
+      source: 'kinesis',
+      event,
+      processor: 'loose',
+      redact: PATHS,
+      onRecord: (value, ctx) => {
+        ctx.logger.info({ payload: value }, 'received');
+        throw new PermanentError('refused');
+      },
+    });
+
+    // Assert
+    expect(run.sink.entries).toHaveLength(2);
+    const stored = toNdjson(run.sink.entries);
+    const data = run.sink.entries.map((entry) =>
+      Buffer.from((entry.record as { kinesis: { data: string } }).kinesis.data, 'base64').toString('utf8'),
+    );
+    expect(found([...run.logText, stored, ...data])).toEqual([]);
+    expect(JSON.parse(data[0]!)).toMatchObject({
+      headers: { 'x-api-key': REDACTED, accept: 'json' },
+      contacts: [{ email: REDACTED }, { email: REDACTED, name: 'B' }],
+    });
+  });
+
+  it('hides paths through DynamoDB lists of maps, and key attributes in Keys and in every partitionKey', async () => {
+    // Arrange
+    const { dynamodb } = factories();
+    const item = {
+      id: 'o-1',
+      customerId: CUSTOMER,
+      status: 7,
+      contacts: [{ email: CONTACT }, { email: CONTACT }],
+      headers: { 'x-api-key': API_KEY },
+    };
+    const record = dynamodb.insert({ id: 'o-1', customerId: CUSTOMER }, item);
+
+    // Act
+    const run = await runBatch({ source: 'dynamodb', event: { Records: [record] }, redact: PATHS });
+
+    // Assert
+    const [entry] = run.sink.entries;
+    expect(entry?.error.name).toBe('SchemaValidationError');
+    expect(entry?.partitionKey).toBe(`{"customerId":"${REDACTED}","id":"o-1"}`);
+    const image = (entry!.record as { dynamodb: { NewImage: Record<string, unknown> } }).dynamodb.NewImage;
+    expect(image.contacts).toEqual({ L: [{ M: { email: { S: REDACTED } } }, { M: { email: { S: REDACTED } } }] });
+    expect(found([...run.logText, toNdjson(run.sink.entries)])).toEqual([]);
+    const quarantinedLine = run.logs.find((line) => String(line.msg).startsWith('quarantined'));
+    expect(quarantinedLine?.partitionKey).toBe(`{"customerId":"${REDACTED}","id":"o-1"}`);
+  });
+});

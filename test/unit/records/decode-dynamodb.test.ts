@@ -58,7 +58,8 @@ describe('decodeEvent: DynamoDB Streams', () => {
       oldImage: undefined,
       rawKeys: { Id: { N: '101' } },
       streamViewType: 'NEW_AND_OLD_IMAGES',
-      isTtlDelete: true,
+      // AWS's sample puts the TTL service identity on an INSERT; only a REMOVE can be a TTL expiry.
+      isTtlDelete: false,
     });
     expect(insert?.raw).toBe(event.Records[0]);
     expect(modify?.eventName).toBe('MODIFY');
@@ -71,21 +72,31 @@ describe('decodeEvent: DynamoDB Streams', () => {
     expect(remove?.sizeBytes).toBe(38);
   });
 
-  it('flags TTL deletes from their service userIdentity', () => {
+  it('flags TTL deletes: REMOVE records with the service userIdentity, and no others', () => {
     // Arrange
     const orders = new DynamoDBEventFactory({ tableName: 'orders' });
     const event = orders.event([
       orders.remove({ orderId: 'o-1' }, { orderId: 'o-1' }, { ttl: true }),
       orders.remove({ orderId: 'o-2' }, { orderId: 'o-2' }),
+      orders.record({ eventName: 'INSERT', keys: { orderId: 'o-3' }, newImage: { orderId: 'o-3' }, ttl: true }),
+      orders.record({
+        eventName: 'MODIFY',
+        keys: { orderId: 'o-4' },
+        oldImage: { orderId: 'o-4' },
+        newImage: { orderId: 'o-4', n: 1 },
+        ttl: true,
+      }),
     ]);
 
     // Act
-    const [expired, deleted] = decodeEvent(event).entries.map(dynamoRecord);
+    const [expired, deleted, inserted, modified] = decodeEvent(event).entries.map(dynamoRecord);
 
     // Assert
     expect(event.Records[0]?.userIdentity).toEqual({ type: 'Service', principalId: 'dynamodb.amazonaws.com' });
     expect(expired?.isTtlDelete).toBe(true);
     expect(deleted?.isTtlDelete).toBe(false);
+    expect(inserted?.isTtlDelete).toBe(false);
+    expect(modified?.isTtlDelete).toBe(false);
     expect(expired?.tableName).toBe('orders');
   });
 

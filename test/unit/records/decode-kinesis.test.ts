@@ -61,7 +61,7 @@ describe('decodeEvent: Kinesis', () => {
     expect(first.approximateArrivalMs).toBe(1_545_084_650_987);
     expect(first.text()).toBe('Hello, this is a test.');
     expect(first.sizeBytes).toBe(22);
-    expect(first.data.equals(Buffer.from('Hello, this is a test.'))).toBe(true);
+    expect(first.data).toEqual(Buffer.from('Hello, this is a test.'));
     expect(first.raw).toBe(event.Records[0]);
     const second = kinesisRecord(entries[1]);
     expect(second.index).toBe(1);
@@ -73,8 +73,8 @@ describe('decodeEvent: Kinesis', () => {
     // Arrange
     const kinesis = new KinesisEventFactory();
     const event = kinesis.event([
-      { text: 'a', arrivalMs: 1_700_000_000_001 },
-      { text: 'b', arrivalMs: 1_700_000_000_999 },
+      { text: 'a', approximateArrivalTimestamp: 1_700_000_000.001 },
+      { text: 'b', approximateArrivalTimestamp: 1_700_000_000.999 },
     ]);
 
     // Act
@@ -252,7 +252,7 @@ describe('decodeEvent: Kinesis', () => {
     // Arrange
     const kinesis = new KinesisEventFactory();
     const record = structuredClone(kinesis.record({ text: 'x' }));
-    (record.kinesis as Partial<typeof record.kinesis>).sequenceNumber = undefined;
+    delete (record.kinesis as Partial<typeof record.kinesis>).sequenceNumber;
     const event = kinesis.event([record]);
 
     // Act

@@ -128,7 +128,7 @@ describe('decodeEvent: KPL aggregated records', () => {
     expect(records.slice(1).map((r) => r.explicitHashKey)).toEqual(
       reference.slice(1).map((u) => u.explicitPartitionKey),
     );
-    expect(records.map((r) => r.data.toString('base64'))).toEqual(reference.map((u) => u.data));
+    expect(records.map((r) => Buffer.from(r.data).toString('base64'))).toEqual(reference.map((u) => u.data));
   });
 
   it('decodes aggregates built by aws-kinesis-agg’s RecordAggregator', () => {

@@ -94,8 +94,8 @@ export function kinesisRecord(options: KinesisRecordOptions = {}): KinesisRecord
 export interface DynamoDBRecordOptions {
   readonly eventName?: DynamoDBEventName;
   readonly keys?: Record<string, AttributeValue>;
-  readonly newImage?: Record<string, AttributeValue>;
-  readonly oldImage?: Record<string, AttributeValue>;
+  readonly newImage?: Record<string, AttributeValue> | undefined;
+  readonly oldImage?: Record<string, AttributeValue> | undefined;
   readonly tableStreamArn?: string;
   readonly sequenceNumber?: string;
   readonly ttlDelete?: boolean;

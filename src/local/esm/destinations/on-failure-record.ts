@@ -1,4 +1,4 @@
-import type { DynamoDBRecord, KinesisStreamRecord } from 'aws-lambda';
+import type { DynamoDBStreamRecord, KinesisStreamRecord } from '../../../runtime/records/lambda-events.js';
 import type { LambdaStreamRecord, OnFailureRecord, StreamBatchInfo } from '../ports.js';
 import { InvalidOnFailureInputError } from './errors.js';
 
@@ -163,7 +163,7 @@ function kinesisPosition(record: LambdaStreamRecord, index: number): RecordPosit
 }
 
 function dynamodbPosition(record: LambdaStreamRecord, index: number): RecordPosition {
-  const stream = (record as DynamoDBRecord).dynamodb;
+  const stream = (record as DynamoDBStreamRecord).dynamodb;
   const sequenceNumber = stream?.SequenceNumber;
   const created = stream?.ApproximateCreationDateTime;
   if (typeof sequenceNumber !== 'string' || sequenceNumber === '') {

@@ -6,9 +6,9 @@ import {
   GetShardIteratorCommand,
   type _Record as StreamsApiRecord,
 } from '@aws-sdk/client-dynamodb-streams';
-import type { AttributeValue as LambdaAttributeValue } from 'aws-lambda';
 import { canonicalKey } from '../../../runtime/records/canonical-key.js';
 import { unmarshallImage } from '../../../runtime/records/dynamodb-image.js';
+import type { AttributeValue as LambdaAttributeValue } from '../../../runtime/records/lambda-events.js';
 import { type DynamoDBRecordInput, dynamodbLambdaRecord } from '../lambda-event.js';
 import type { IteratorPosition, ReadResult, ShardDescription, SourceRecord, StreamSource } from '../ports.js';
 import { InvalidIteratorError, toStreamSourceError, UnsupportedPositionError } from './errors.js';

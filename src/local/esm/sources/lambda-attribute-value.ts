@@ -1,5 +1,5 @@
 import type { AttributeValue as StreamsAttributeValue } from '@aws-sdk/client-dynamodb-streams';
-import type { AttributeValue as LambdaAttributeValue } from 'aws-lambda';
+import type { AttributeValue as LambdaAttributeValue } from '../../../runtime/records/lambda-events.js';
 
 /**
  * Converts an attribute map as the DynamoDB Streams SDK returns it into the JSON form of a Lambda

@@ -12,6 +12,7 @@ import {
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import pLimit from 'p-limit';
+import type { AwsSdkClient } from '../../aws/sdk-client.js';
 import { ConfigError } from '../../errors.js';
 import { backoffDelayMs } from './backoff.js';
 import {
@@ -34,12 +35,12 @@ import type { ClaimState, IdempotencyStore, TransactWriteItem } from './idempote
 
 /** Options for {@link DynamoDBIdempotencyStore}. */
 export interface DynamoDBIdempotencyStoreOptions {
-  /** A module-level client (created once per execution environment). */
-  readonly client: DynamoDBClient;
+  /** A module-level `DynamoDBClient` (created once per execution environment). */
+  readonly client: AwsSdkClient;
   /** Table with partition key `id` (S) and TTL on `expiration`; see {@link ensureIdempotencyTable}. */
   readonly tableName: string;
   /** How long a completed key is remembered. Default 86 400 s (24 h). */
-  readonly ttlSeconds?: number;
+  readonly ttlSeconds?: number | undefined;
   /** Clock, epoch milliseconds. Default `Date.now`. */
   readonly now?: () => number;
   /**
@@ -134,7 +135,7 @@ export class DynamoDBIdempotencyStore implements IdempotencyStore {
     if (typeof options.tableName !== 'string' || options.tableName.length === 0) {
       throw new ConfigError('tableName', 'the idempotency table name must be a non-empty string');
     }
-    this.#client = options.client;
+    this.#client = options.client as DynamoDBClient;
     this.#tableName = options.tableName;
     this.#ttlSeconds = options.ttlSeconds ?? DEFAULT_IDEMPOTENCY_TTL_SECONDS;
     assertTtlSeconds(this.#ttlSeconds);

@@ -1,5 +1,6 @@
 import { DescribeTimeToLiveCommand, type DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { ensureKeyedTable } from '../../aws/ensure-keyed-table.js';
+import type { AwsSdkClient } from '../../aws/sdk-client.js';
 import { IdempotencyAttribute } from './constants.js';
 import { IdempotencyStoreError, IdempotencyTableError } from './errors.js';
 
@@ -26,10 +27,11 @@ export interface EnsureIdempotencyTableOptions {
  * ```
  */
 export async function ensureIdempotencyTable(
-  client: DynamoDBClient,
+  sdkClient: AwsSdkClient,
   tableName: string,
   options: EnsureIdempotencyTableOptions = {},
 ): Promise<void> {
+  const client = sdkClient as DynamoDBClient;
   await ensureKeyedTable(client, {
     tableName,
     partitionKey: IdempotencyAttribute.id,

@@ -2,6 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { AwsSdkClient } from '../../aws/sdk-client.js';
 import { ConfigError } from '../../errors.js';
 import { FileQuarantineSink } from './file-quarantine-sink.js';
 import { FunctionQuarantineSink, type QuarantineWriteFunction } from './function-quarantine-sink.js';
@@ -19,10 +20,14 @@ export type QuarantineSinkSpec =
 
 /** SDK clients to use instead of the defaults (tests, the local ESM pointing at emulators). */
 export interface QuarantineClients {
-  readonly s3?: S3Client;
-  readonly sqs?: SQSClient;
-  readonly kinesis?: KinesisClient;
-  readonly dynamodb?: DynamoDBClient;
+  /** An `S3Client`. */
+  readonly s3?: AwsSdkClient | undefined;
+  /** An `SQSClient`. */
+  readonly sqs?: AwsSdkClient | undefined;
+  /** A `KinesisClient`. */
+  readonly kinesis?: AwsSdkClient | undefined;
+  /** A `DynamoDBClient`. */
+  readonly dynamodb?: AwsSdkClient | undefined;
 }
 
 /**
@@ -111,7 +116,7 @@ export function createQuarantineSink(spec: QuarantineSinkSpec, clients: Quaranti
     case 's3':
       return new LazyQuarantineSink('s3', async () => {
         const { S3QuarantineSink } = await import('./s3-quarantine-sink.js');
-        const client = clients.s3 ?? (await defaultS3Client());
+        const client = (clients.s3 as S3Client | undefined) ?? (await defaultS3Client());
         return new S3QuarantineSink({
           client,
           bucket: spec.bucket,
@@ -121,19 +126,19 @@ export function createQuarantineSink(spec: QuarantineSinkSpec, clients: Quaranti
     case 'sqs':
       return new LazyQuarantineSink('sqs', async () => {
         const { SqsQuarantineSink } = await import('./sqs-quarantine-sink.js');
-        const client = clients.sqs ?? (await defaultSqsClient());
+        const client = (clients.sqs as SQSClient | undefined) ?? (await defaultSqsClient());
         return new SqsQuarantineSink({ client, queueUrl: spec.queueUrl });
       });
     case 'kinesis':
       return new LazyQuarantineSink('kinesis', async () => {
         const { KinesisQuarantineSink } = await import('./kinesis-quarantine-sink.js');
-        const client = clients.kinesis ?? (await defaultKinesisClient());
+        const client = (clients.kinesis as KinesisClient | undefined) ?? (await defaultKinesisClient());
         return new KinesisQuarantineSink({ client, streamName: spec.stream });
       });
     case 'dynamodb':
       return new LazyQuarantineSink('dynamodb', async () => {
         const { DynamoDBQuarantineSink } = await import('./dynamodb-quarantine-sink.js');
-        const client = clients.dynamodb ?? (await defaultDynamoDBClient());
+        const client = (clients.dynamodb as DynamoDBClient | undefined) ?? (await defaultDynamoDBClient());
         return new DynamoDBQuarantineSink({ client, tableName: spec.table });
       });
     default: {

@@ -1,3 +1,4 @@
+import { asBuffer } from '../../records/bytes.js';
 import type { StreamRecord, UndecodableRecord } from '../../records/stream-record.js';
 import type { QuarantineEntry } from './quarantine-entry.js';
 
@@ -93,7 +94,7 @@ export function toQuarantineEntry(input: ToQuarantineEntryInput): QuarantineEntr
     userRecord: {
       partitionKey: record.partitionKey,
       ...(record.explicitHashKey === undefined ? {} : { explicitHashKey: record.explicitHashKey }),
-      data: record.data.toString('base64'),
+      data: asBuffer(record.data).toString('base64'),
     },
   };
 }

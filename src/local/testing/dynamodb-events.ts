@@ -1,88 +1,68 @@
 import { createHash } from 'node:crypto';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import type { AttributeValue, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type {
+  AttributeValue,
+  DynamoDBStreamChange,
+  DynamoDBStreamEvent,
+  DynamoDBStreamRecord,
+} from '../../runtime/records/lambda-events.js';
+import { dynamodbLambdaRecord } from '../esm/lambda-event.js';
+import { toBase64 } from './kinesis-payload.js';
 
-/**
+/*
  * Builders for Lambda DynamoDB Streams events exactly as AWS documents them:
  * `Records[]{eventID, eventName: INSERT|MODIFY|REMOVE, eventVersion: '1.1', eventSource: 'aws:dynamodb',
  * awsRegion, dynamodb{ApproximateCreationDateTime (epoch seconds), Keys, NewImage?, OldImage?,
- * SequenceNumber, SizeBytes, StreamViewType}, eventSourceARN, userIdentity? (TTL deletes)}`.
- * Images are given as plain JavaScript objects and marshalled with `@aws-sdk/util-dynamodb`; binary
- * values are then written as base64 text, as the Lambda event (JSON) carries them.
+ * SequenceNumber, SizeBytes, StreamViewType}, eventSourceARN, userIdentity? (TTL deletes)}`. The record
+ * shape itself comes from the local ESM's `dynamodbLambdaRecord`. Images are given as plain JavaScript
+ * objects and marshalled with `@aws-sdk/util-dynamodb`; binary values are then written as base64 text,
+ * as the Lambda event (JSON) carries them.
  */
 
-/** Stream view types of a DynamoDB stream. */
-export type StreamViewType = 'KEYS_ONLY' | 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES';
+/**
+ * Stream view types of a DynamoDB stream.
+ *
+ * @example
+ * ```ts
+ * const view: StreamViewType = 'NEW_AND_OLD_IMAGES';
+ * ```
+ */
+export type StreamViewType = NonNullable<DynamoDBStreamChange['StreamViewType']>;
 
-/** A marshalled attribute map as it appears in a Lambda event. */
+/**
+ * A marshalled attribute map as it appears in a Lambda event.
+ *
+ * @example
+ * ```ts
+ * const keys: AttributeMap = { orderId: { S: 'o-1' } };
+ * ```
+ */
 export type AttributeMap = Record<string, AttributeValue>;
 
 /**
- * The sample DynamoDB event AWS ships (`sam local generate-event dynamodb update`; also shown in the
- * Lambda docs): INSERT (with the TTL `userIdentity`), MODIFY, REMOVE of item `Id: 101`.
+ * `userIdentity` of a record written by DynamoDB's TTL process.
+ *
+ * @example
+ * ```ts
+ * expect(record.userIdentity).toEqual(TTL_USER_IDENTITY);
+ * ```
  */
-export const AWS_SAMPLE_DYNAMODB_EVENT: DynamoDBStreamEvent = {
-  Records: [
-    {
-      eventID: 'c4ca4238a0b923820dcc509a6f75849b',
-      eventName: 'INSERT',
-      eventVersion: '1.1',
-      eventSource: 'aws:dynamodb',
-      awsRegion: 'eu-central-1',
-      dynamodb: {
-        Keys: { Id: { N: '101' } },
-        NewImage: { Message: { S: 'New item!' }, Id: { N: '101' } },
-        ApproximateCreationDateTime: 1428537600,
-        SequenceNumber: '4421584500000000017450439091',
-        SizeBytes: 26,
-        StreamViewType: 'NEW_AND_OLD_IMAGES',
-      },
-      eventSourceARN:
-        'arn:aws:dynamodb:eu-central-1:123456789012:table/ExampleTableWithStream/stream/2015-06-27T00:48:05.899',
-      userIdentity: { principalId: 'dynamodb.amazonaws.com', type: 'Service' },
-    },
-    {
-      eventID: 'c81e728d9d4c2f636f067f89cc14862c',
-      eventName: 'MODIFY',
-      eventVersion: '1.1',
-      eventSource: 'aws:dynamodb',
-      awsRegion: 'eu-central-1',
-      dynamodb: {
-        Keys: { Id: { N: '101' } },
-        NewImage: { Message: { S: 'This item has changed' }, Id: { N: '101' } },
-        OldImage: { Message: { S: 'New item!' }, Id: { N: '101' } },
-        ApproximateCreationDateTime: 1428537600,
-        SequenceNumber: '4421584500000000017450439092',
-        SizeBytes: 59,
-        StreamViewType: 'NEW_AND_OLD_IMAGES',
-      },
-      eventSourceARN:
-        'arn:aws:dynamodb:eu-central-1:123456789012:table/ExampleTableWithStream/stream/2015-06-27T00:48:05.899',
-    },
-    {
-      eventID: 'eccbc87e4b5ce2fe28308fd9f2a7baf3',
-      eventName: 'REMOVE',
-      eventVersion: '1.1',
-      eventSource: 'aws:dynamodb',
-      awsRegion: 'eu-central-1',
-      dynamodb: {
-        Keys: { Id: { N: '101' } },
-        OldImage: { Message: { S: 'This item has changed' }, Id: { N: '101' } },
-        ApproximateCreationDateTime: 1428537600,
-        SequenceNumber: '4421584500000000017450439093',
-        SizeBytes: 38,
-        StreamViewType: 'NEW_AND_OLD_IMAGES',
-      },
-      eventSourceARN:
-        'arn:aws:dynamodb:eu-central-1:123456789012:table/ExampleTableWithStream/stream/2015-06-27T00:48:05.899',
-    },
-  ],
-};
-
-/** `userIdentity` of a record written by DynamoDB's TTL process. */
 export const TTL_USER_IDENTITY = { type: 'Service', principalId: 'dynamodb.amazonaws.com' } as const;
 
-/** One change to build. Images are plain objects, or `raw*` marshalled maps used verbatim (for bad input). */
+/**
+ * One change to build. Keys and images are plain objects (marshalled for you), or `raw*` marshalled maps
+ * used verbatim (for bad input). Which images the record carries follows the stream view type.
+ *
+ * @example
+ * ```ts
+ * const change: DynamoDBChangeInput = {
+ *   eventName: 'MODIFY',
+ *   keys: { orderId: 'o-1' },
+ *   oldImage: { orderId: 'o-1', status: 'NEW' },
+ *   newImage: { orderId: 'o-1', status: 'PAID' },
+ * };
+ * ```
+ */
 export interface DynamoDBChangeInput {
   readonly eventName: 'INSERT' | 'MODIFY' | 'REMOVE';
   readonly keys: Record<string, unknown>;
@@ -93,27 +73,64 @@ export interface DynamoDBChangeInput {
   readonly rawOldImage?: AttributeMap;
   /** A TTL expiry delete (adds the service `userIdentity`). */
   readonly ttl?: boolean;
-  /** Defaults to the factory's next sequence number. */
+  /** Defaults to the next sequence number of the stream. */
   readonly sequenceNumber?: string;
-  /** Epoch seconds; defaults to the factory clock (+1 s per record). */
+  /** Epoch seconds; defaults to the builder's clock (+1 s per record). */
   readonly approximateCreationDateTime?: number;
 }
 
-/** Where the factory's records come from. */
-export interface DynamoDBEventFactoryOptions {
-  readonly tableName?: string;
+/**
+ * Where {@link dynamodbEvent}'s records come from.
+ *
+ * @example
+ * ```ts
+ * const options: DynamoDBEventOptions = { table: 'orders', streamViewType: 'NEW_IMAGE' };
+ * ```
+ */
+export interface DynamoDBEventOptions {
+  /** Table name in `eventSourceARN`. Default `orders`. */
+  readonly table?: string;
+  /** Default `us-east-1`. */
   readonly region?: string;
-  readonly accountId?: string;
-  /** Stream label (creation time of the stream). */
-  readonly streamLabel?: string;
+  /** Default `NEW_AND_OLD_IMAGES`. */
   readonly streamViewType?: StreamViewType;
-  /** First sequence number; later ones increase by one (fixed width, so string order = BigInt order). */
-  readonly firstSequenceNumber?: string;
-  /** Creation time of the first record, epoch seconds. Default 1704067200 (2024-01-01T00:00:00Z). */
-  readonly startSeconds?: number;
+  /** Default `123456789012`. */
+  readonly accountId?: string;
 }
 
-/** Top-level fields of a tumbling-window event (`shardId`, `window`, `state`, …). */
+/**
+ * Where a {@link DynamoDBEventFactory}'s records come from.
+ *
+ * @example
+ * ```ts
+ * new DynamoDBEventFactory({ tableName: 'orders', streamViewType: 'KEYS_ONLY', firstSequenceNumber: '500000000000000000001' });
+ * ```
+ */
+export interface DynamoDBEventFactoryOptions {
+  /** Default `orders`. */
+  readonly tableName?: string | undefined;
+  /** Default `us-east-1`. */
+  readonly region?: string | undefined;
+  /** Default `123456789012`. */
+  readonly accountId?: string | undefined;
+  /** Stream label (creation time of the stream). Default `2024-01-01T00:00:00.000`. */
+  readonly streamLabel?: string | undefined;
+  /** Default `NEW_AND_OLD_IMAGES`. */
+  readonly streamViewType?: StreamViewType | undefined;
+  /** First sequence number; later ones increase by one (fixed width, so string order = BigInt order). */
+  readonly firstSequenceNumber?: string | undefined;
+  /** Creation time of the first record, epoch seconds. Default 1704067200 (2024-01-01T00:00:00Z). */
+  readonly startSeconds?: number | undefined;
+}
+
+/**
+ * Top-level fields of a tumbling-window event (`shardId`, `window`, `state`, …).
+ *
+ * @example
+ * ```ts
+ * orders.event(records, { shardId: 'shardId-00000001', window: { start, end }, state: {} });
+ * ```
+ */
 export interface DynamoDBEventExtras {
   readonly shardId?: string;
   readonly [field: string]: unknown;
@@ -122,7 +139,8 @@ export interface DynamoDBEventExtras {
 /**
  * Builds Lambda DynamoDB Streams records and events for one table's stream, with increasing sequence
  * numbers (`111100000000000000000001`, …), eventIDs and whole-second creation times. Images follow the
- * stream view type (`KEYS_ONLY` drops both images, `NEW_IMAGE` the old one, …).
+ * stream view type (`KEYS_ONLY` drops both images, `NEW_IMAGE` the old one, …). Keep one factory per
+ * stream across several events to continue its sequence.
  *
  * @example
  * ```ts
@@ -167,7 +185,7 @@ export class DynamoDBEventFactory {
   }
 
   /** One Lambda DynamoDB Streams record. */
-  record(input: DynamoDBChangeInput): DynamoDBRecord {
+  record(input: DynamoDBChangeInput): DynamoDBStreamRecord {
     const sequenceNumber = input.sequenceNumber ?? this.nextSequenceNumber();
     const seconds = input.approximateCreationDateTime ?? this.nextSeconds;
     this.nextSeconds = seconds + 1;
@@ -178,27 +196,25 @@ export class DynamoDBEventFactory {
     const withOld = view === 'OLD_IMAGE' || view === 'NEW_AND_OLD_IMAGES';
     const newImage = withNew ? (input.rawNewImage ?? optionalAttributeMap(input.newImage)) : undefined;
     const oldImage = withOld ? (input.rawOldImage ?? optionalAttributeMap(input.oldImage)) : undefined;
-    const stream: NonNullable<DynamoDBRecord['dynamodb']> = { ApproximateCreationDateTime: seconds, Keys: keys };
-    if (newImage !== undefined) stream.NewImage = newImage;
-    if (oldImage !== undefined) stream.OldImage = oldImage;
-    stream.SequenceNumber = sequenceNumber;
-    stream.SizeBytes = approximateSizeBytes(keys, newImage, oldImage);
-    stream.StreamViewType = view;
-    const record: DynamoDBRecord = {
+    // The local ESM's builder is typed with the loose SDK attribute values; its output is an AttributeMap.
+    return dynamodbLambdaRecord({
+      streamArn: this.streamArn,
+      region: this.region,
       eventID: createHash('md5').update(`${this.streamArn}:${this.counter}`).digest('hex'),
       eventName: input.eventName,
-      eventVersion: '1.1',
-      eventSource: 'aws:dynamodb',
-      awsRegion: this.region,
-      dynamodb: stream,
-      eventSourceARN: this.streamArn,
-    };
-    if (input.ttl === true) record.userIdentity = { ...TTL_USER_IDENTITY };
-    return record;
+      sequenceNumber,
+      keys,
+      ...(newImage !== undefined ? { newImage } : {}),
+      ...(oldImage !== undefined ? { oldImage } : {}),
+      sizeBytes: approximateSizeBytes(keys, newImage, oldImage),
+      streamViewType: view,
+      approximateCreationMs: seconds * 1000,
+      ...(input.ttl === true ? { userIdentity: { ...TTL_USER_IDENTITY } } : {}),
+    }) as DynamoDBStreamRecord;
   }
 
   /** An INSERT of `newImage`. */
-  insert(keys: Record<string, unknown>, newImage: Record<string, unknown>): DynamoDBRecord {
+  insert(keys: Record<string, unknown>, newImage: Record<string, unknown>): DynamoDBStreamRecord {
     return this.record({ eventName: 'INSERT', keys, newImage });
   }
 
@@ -207,7 +223,7 @@ export class DynamoDBEventFactory {
     keys: Record<string, unknown>,
     oldImage: Record<string, unknown>,
     newImage: Record<string, unknown>,
-  ): DynamoDBRecord {
+  ): DynamoDBStreamRecord {
     return this.record({ eventName: 'MODIFY', keys, oldImage, newImage });
   }
 
@@ -216,14 +232,48 @@ export class DynamoDBEventFactory {
     keys: Record<string, unknown>,
     oldImage: Record<string, unknown>,
     options: { ttl?: boolean } = {},
-  ): DynamoDBRecord {
+  ): DynamoDBStreamRecord {
     return this.record({ eventName: 'REMOVE', keys, oldImage, ttl: options.ttl ?? false });
   }
 
   /** A Lambda DynamoDB Streams event; `extras` adds top-level fields (tumbling windows: `shardId`, `window`, `state`). */
-  event(records: readonly DynamoDBRecord[], extras: DynamoDBEventExtras = {}): DynamoDBStreamEvent {
+  event(records: readonly DynamoDBStreamRecord[], extras: DynamoDBEventExtras = {}): DynamoDBStreamEvent {
     return { ...extras, Records: [...records] };
   }
+}
+
+/**
+ * A Lambda DynamoDB Streams event of one table, one record per change, in AWS's documented shape: keys and
+ * images marshalled to attribute values, sequence numbers increasing, `userIdentity` set on TTL deletes.
+ * Every call starts at the same first sequence number and eventID, so two calls give records the same
+ * identities (a redelivery, to an idempotency store): to build several different events of one table, use
+ * one {@link DynamoDBEventFactory}.
+ *
+ * @example
+ * ```ts
+ * import { dynamodbEvent, runProcessor } from 'shardflow/testing';
+ *
+ * const event = dynamodbEvent(
+ *   [
+ *     { eventName: 'INSERT', keys: { orderId: 'o-1' }, newImage: { orderId: 'o-1', status: 'NEW', totalCents: 1250 } },
+ *     { eventName: 'REMOVE', keys: { orderId: 'o-1' }, oldImage: { orderId: 'o-1', status: 'NEW', totalCents: 1250 }, ttl: true },
+ *   ],
+ *   { table: 'orders' },
+ * );
+ * const run = await runProcessor(orderFacts, event);
+ * ```
+ */
+export function dynamodbEvent(
+  changes: readonly DynamoDBChangeInput[],
+  options: DynamoDBEventOptions = {},
+): DynamoDBStreamEvent {
+  const factory = new DynamoDBEventFactory({
+    tableName: options.table,
+    region: options.region,
+    streamViewType: options.streamViewType,
+    accountId: options.accountId,
+  });
+  return factory.event(changes.map((change) => factory.record(change)));
 }
 
 /**
@@ -244,8 +294,7 @@ function optionalAttributeMap(item: Record<string, unknown> | undefined): Attrib
 }
 
 function binariesToBase64(value: unknown): unknown {
-  if (value instanceof Uint8Array)
-    return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
+  if (value instanceof Uint8Array) return toBase64(value);
   if (Array.isArray(value)) return value.map(binariesToBase64);
   if (typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {};
@@ -258,17 +307,4 @@ function binariesToBase64(value: unknown): unknown {
 /** An approximation of `SizeBytes` (DynamoDB counts attribute names and values of keys and images). */
 function approximateSizeBytes(keys: AttributeMap, newImage?: AttributeMap, oldImage?: AttributeMap): number {
   return Buffer.byteLength(JSON.stringify([keys, newImage ?? null, oldImage ?? null]));
-}
-
-/**
- * A copy of `record` without `dynamodb.SequenceNumber` (an unattributable record).
- *
- * @example
- * ```ts
- * withoutSequenceNumber(orders.insert({ id: '1' }, { id: '1' }));
- * ```
- */
-export function withoutSequenceNumber(record: DynamoDBRecord): DynamoDBRecord {
-  const { SequenceNumber: _dropped, ...stream } = record.dynamodb ?? {};
-  return { ...record, dynamodb: stream };
 }
