@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../runtime/observability/logger.js';
 import type { Discard } from './batch-runner.js';
 import { buildOnFailureRecord } from './destinations/on-failure-record.js';
+import { EsmEventCounter, type EsmEventCounts } from './event-counts.js';
 import type { LocalFunction } from './invoke-function.js';
 import type {
   CheckpointStore,
@@ -75,6 +76,8 @@ export class LocalEventSourceMapping {
   #shards: ShardDescription[] = [];
   #loop: Promise<void> | undefined;
   #lastDiscovery = 0;
+  readonly #events = new EsmEventCounter();
+  #countedFn: LocalFunction | undefined;
   readonly counters: EsmCounters = {
     recordsRead: 0,
     recordsFiltered: 0,
@@ -186,7 +189,7 @@ export class LocalEventSourceMapping {
       shardId: id,
       source: this.#o.source,
       settings: this.#o.settings,
-      fn: this.#o.fn,
+      fn: this.#countedFunction(),
       start: { checkpoint: this.#checkpoints.get(id), position },
       filter: this.#o.filter,
       discard: (discard, shardId) => this.#deliver(discard, shardId),
@@ -239,8 +242,20 @@ export class LocalEventSourceMapping {
   }
 
   /** Builds the on-failure record and delivers it, retrying until stored (the checkpoint waits). */
+  /** The mapping's function, wrapped once so that its invocations are counted. */
+  #countedFunction(): LocalFunction {
+    this.#countedFn ??= this.#events.countInvocations(this.#o.fn);
+    return this.#countedFn;
+  }
+
+  /** The mapping's event counts, as AWS's `EventCount` metrics report them (see `event-counts.ts`). */
+  eventCounts(): EsmEventCounts {
+    return this.#events.counts({ polled: this.counters.recordsRead, filteredOut: this.counters.recordsFiltered });
+  }
+
   async #deliver(discard: Discard, shardId: string): Promise<void> {
     const { destination, logger, source, fn } = this.#o;
+    this.#events.dropped(discard.records.length);
     const record = buildOnFailureRecord({
       source: source.kind,
       condition: discard.condition,
@@ -270,6 +285,7 @@ export class LocalEventSourceMapping {
           shardId,
           esmUuid: this.#o.uuid,
         });
+        this.#events.delivered(discard.records.length);
         logger.warn(
           { shardId, condition: discard.condition, batch: info, destination: destination.kind },
           'on-failure record sent',
