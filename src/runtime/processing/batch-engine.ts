@@ -155,7 +155,10 @@ export class BatchEngine {
     const { stream, logger: rootLogger } = this.#options;
     const awsRequestId = context?.awsRequestId;
     const logger = rootLogger.child({ awsRequestId, stream: this.#options.streamName });
-    const { entries } = decodeEvent(event, { maxRecordBytes: stream.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES });
+    const { entries, warnings } = decodeEvent(event, {
+      maxRecordBytes: stream.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
+    });
+    for (const warning of warnings) logger.warn(warning);
     const windows = WindowState.from(event as TumblingWindowFields, this.#routedProcessors);
     const guard = new DeadlineGuard(context, stream.deadlineMarginMs ?? DEFAULT_DEADLINE_MARGIN_MS);
     try {
