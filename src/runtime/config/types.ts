@@ -108,7 +108,7 @@ export interface EngineSettings {
   readonly deadlineMarginMs?: number;
   /** Records whose payload exceeds this many bytes are quarantined (`RecordTooLargeError`). Default 1 MiB. */
   readonly maxRecordBytes?: number;
-  /** Where permanent failures go. Default: a local NDJSON file under `.shardflow/quarantine/` (local runs). */
+  /** Where permanent failures go. Default: none — they are reported for retry and end in the on-failure destination, locally as in Lambda. */
   readonly quarantine?: QuarantineSinkSpec;
   /**
    * Quarantine entries get the `logging.redact` paths redacted in their payload (Kinesis JSON data,
