@@ -14,7 +14,7 @@ import type {
   StreamSource,
 } from './ports.js';
 import type { EsmSettings } from './settings.js';
-import { type EsmCounters, type PollingOptions, ShardConsumer } from './shard-consumer.js';
+import { type BackoffSet, type EsmCounters, type PollingOptions, ShardConsumer } from './shard-consumer.js';
 
 /** Polling defaults close to Lambda's own (DESIGN §3): Kinesis ~1 poll/s, DynamoDB ~4 polls/s per shard. */
 export const DEFAULT_POLLING = {
@@ -49,6 +49,10 @@ export interface EsmStatus extends EsmCounters {
   readonly openWindows: number;
   /** ms between now and the arrival of the newest handled record (Lambda's IteratorAge, roughly). */
   readonly iteratorAgeMs: number;
+  /** ms until the soonest retry back-off ends; `undefined` when no batch waits for a retry. */
+  readonly retryInMs: number | undefined;
+  /** `false` until the first shard listing (checkpoints loading, emulators warming up). */
+  readonly started: boolean;
 }
 
 /**
@@ -88,7 +92,9 @@ export class LocalEventSourceMapping {
     partialFailures: 0,
     retries: 0,
     lastArrivalMs: 0,
+    invoking: 0,
   };
+  readonly #backoffs: BackoffSet = new Set();
 
   constructor(options: LocalEventSourceMappingOptions) {
     this.#o = options;
@@ -115,12 +121,17 @@ export class LocalEventSourceMapping {
       openWindows += consumer.openWindows;
     }
     const waiting = this.#shards.filter((s) => !this.#running.has(s.shardId) && !this.#ended.has(s.shardId)).length;
+    const now = Date.now();
+    let retryAt: number | undefined;
+    for (const backoff of this.#backoffs) retryAt = Math.min(retryAt ?? backoff.untilMs, backoff.untilMs);
     return {
       ...this.counters,
       shards: { active: this.#running.size, ended: this.#ended.size, waiting },
       inFlight,
       openWindows,
-      iteratorAgeMs: this.counters.lastArrivalMs > 0 ? Math.max(0, Date.now() - this.counters.lastArrivalMs) : 0,
+      iteratorAgeMs: this.counters.lastArrivalMs > 0 ? Math.max(0, now - this.counters.lastArrivalMs) : 0,
+      retryInMs: retryAt === undefined ? undefined : Math.max(0, retryAt - now),
+      started: this.#lastDiscovery > 0,
     };
   }
 
@@ -197,6 +208,7 @@ export class LocalEventSourceMapping {
       polling: this.#polling,
       now: this.#o.now ?? Date.now,
       counters: this.counters,
+      backoffs: this.#backoffs,
       logger: this.#o.logger,
       signal: this.#controller.signal,
     });
