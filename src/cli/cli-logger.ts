@@ -28,6 +28,8 @@ export interface CliLoggerOptions {
     readonly level?: Level | undefined;
     readonly verbose?: boolean | undefined;
     readonly color?: boolean | undefined;
+    /** Terminal columns: a line is cut to fit (with `…`), so that it never wraps. */
+    readonly width?: () => number | undefined;
   };
 }
 
@@ -62,9 +64,9 @@ export async function createCliLogger(options: CliLoggerOptions): Promise<CliLog
     targets.push({ level: 'trace', stream: file });
   }
   if (options.console !== undefined) {
-    const { output, pretty, level = 'trace', verbose = false, color = false } = options.console;
+    const { output, pretty, level = 'trace', verbose = false, color = false, width } = options.console;
     const write = pretty
-      ? (line: string) => output.write(`${formatLogLine(line, { verbose, color })}\n`)
+      ? (line: string) => output.write(`${formatLogLine(line, { verbose, color, width: width?.() })}\n`)
       : (line: string) => output.write(line);
     targets.push({ level, stream: { write } });
   }
@@ -105,7 +107,10 @@ const MAX_VALUE = 80;
  * // '00:00:00 WARN  [clicks] batch failed'
  * ```
  */
-export function formatLogLine(json: string, options: { readonly verbose: boolean; readonly color?: boolean }): string {
+export function formatLogLine(
+  json: string,
+  options: { readonly verbose: boolean; readonly color?: boolean; readonly width?: number | undefined },
+): string {
   let entry: Record<string, unknown>;
   try {
     entry = JSON.parse(json) as Record<string, unknown>;
@@ -132,7 +137,11 @@ export function formatLogLine(json: string, options: { readonly verbose: boolean
   if (error !== undefined && typeof error === 'object') {
     parts.push(`${error.name ?? error.type ?? 'Error'}: ${cut(oneLine(error.message ?? ''))}`);
   }
-  const line = parts.join(' · ');
+  const full = parts.join(' · ');
+  // The level's colour codes take no columns: count them out when cutting to the terminal width.
+  const invisible = tinted.length - label.length;
+  const room = options.width === undefined || options.width <= 0 ? Number.POSITIVE_INFINITY : options.width - 1 + invisible;
+  const line = full.length > room ? `${full.slice(0, room - 1)}…` : full;
   if (!options.verbose || typeof error?.stack !== 'string') return line;
   return `${line}\n${error.stack
     .split('\n')

@@ -98,6 +98,8 @@ export async function runDev(options: DevOptions, io: DevIo = { stdout: process.
       level: options.logLevel === undefined ? 'warn' : undefined,
       verbose: options.verbose === true,
       color: io.stderr.isTTY === true && !noColor,
+      // On a terminal a warning stays on one line; the log file has it whole.
+      ...(io.stderr.isTTY === true ? { width: () => (io.stderr as { columns?: number }).columns } : {}),
     },
   });
   const { logger } = log;

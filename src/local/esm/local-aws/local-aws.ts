@@ -65,11 +65,18 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
   const refusedServices = new Set<string>();
   const refusing = await startRefusingEndpoint({
     hint: 'no emulator runs for it here (declare S3 buckets and DynamoDB tables under resources:, or pass --aws)',
-    onRefused: ({ service }) => {
+    onRefused: (request) => {
+      const { service } = request;
       if (refusedServices.has(service)) return;
       refusedServices.add(service);
+      // The emulators inherit this environment: DynamoDB Local's Java SDK reports telemetry to Cognito,
+      // which now lands here instead of AWS. Not user code: no warning.
+      if (request.userAgent.startsWith('aws-sdk-java')) {
+        logger?.info({ service, userAgent: request.userAgent }, `refused an emulator's own call to ${service}`);
+        return;
+      }
       logger?.warn(
-        { service },
+        { service, request: `${request.method} ${request.path}` },
         `no local emulator for ${service}: its requests are refused (local runs never reach AWS)`,
       );
     },

@@ -10,6 +10,8 @@ export interface RefusedRequest {
   readonly service: string;
   readonly method: string;
   readonly path: string;
+  /** Who asked: an SDK's `User-Agent` (DynamoDB Local's own telemetry comes from `aws-sdk-java`). */
+  readonly userAgent: string;
 }
 
 /** A running {@link startRefusingEndpoint}. */
@@ -66,8 +68,14 @@ export async function startRefusingEndpoint(options: RefusingEndpointOptions = {
 }
 
 function refuse(request: IncomingMessage, response: ServerResponse, options: RefusingEndpointOptions): void {
-  const service = signingService(request.headers.authorization) ?? 'unknown';
-  const refused = { service, method: request.method ?? 'GET', path: request.url ?? '/' };
+  const service =
+    signingService(request.headers.authorization) ?? targetService(request.headers['x-amz-target']) ?? 'unknown';
+  const refused = {
+    service,
+    method: request.method ?? 'GET',
+    path: request.url ?? '/',
+    userAgent: String(request.headers['user-agent'] ?? ''),
+  };
   options.onRefused?.(refused);
   const message =
     `no local emulator for AWS service '${service}' (${refused.method} ${refused.path}): local runs never reach AWS` +
@@ -92,6 +100,11 @@ function refuse(request: IncomingMessage, response: ServerResponse, options: Ref
       ? `<ErrorResponse><Error>${error}</Error><RequestId>shardflow-local</RequestId></ErrorResponse>`
       : `<Error>${error}<RequestId>shardflow-local</RequestId></Error>`,
   );
+}
+
+/** The service of an unsigned AWS JSON request's `X-Amz-Target` (`AWSCognitoIdentityService.GetId` → `AWSCognitoIdentityService`). */
+function targetService(target: string | string[] | undefined): string | undefined {
+  return typeof target === 'string' && target.includes('.') ? target.slice(0, target.indexOf('.')) : undefined;
 }
 
 /** The service of a SigV4 `Authorization` header: `Credential=<key>/<date>/<region>/<service>/aws4_request`. */
