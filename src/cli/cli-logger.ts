@@ -140,7 +140,8 @@ export function formatLogLine(
   const full = parts.join(' · ');
   // The level's colour codes take no columns: count them out when cutting to the terminal width.
   const invisible = tinted.length - label.length;
-  const room = options.width === undefined || options.width <= 0 ? Number.POSITIVE_INFINITY : options.width - 1 + invisible;
+  const room =
+    options.width === undefined || options.width <= 0 ? Number.POSITIVE_INFINITY : options.width - 1 + invisible;
   const line = full.length > room ? `${full.slice(0, room - 1)}…` : full;
   if (!options.verbose || typeof error?.stack !== 'string') return line;
   return `${line}\n${error.stack

@@ -6,7 +6,11 @@ const entry = JSON.stringify({
   time: '2026-01-02T03:04:05.678Z',
   stream: 'clicks',
   shardId: 'shardId-000000000000',
-  err: { type: 'TransientError', message: 'store down\nsecond line', stack: 'TransientError: store down\n    at process (clicks.ts:1:1)' },
+  err: {
+    type: 'TransientError',
+    message: 'store down\nsecond line',
+    stack: 'TransientError: store down\n    at process (clicks.ts:1:1)',
+  },
   msg: 'record failed, reported for retry',
 });
 
