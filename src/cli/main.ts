@@ -203,7 +203,9 @@ program
       const { runInit } = await import('./init/init-command.js');
       return runInit({ dir, name: options.name, shardflow: options.shardflow, force: options.force });
     }),
-  );// The benchmark suite compares shardflow with Powertools and hand-written loops; it runs from a clone of the
+  );
+
+// The benchmark suite compares shardflow with Powertools and hand-written loops; it runs from a clone of the
 // shardflow repository, not from the installed package (its peers are not shardflow's dependencies).
 program
   .command('bench', { hidden: true })

@@ -57,7 +57,13 @@ describe('shardflow put', () => {
   it('packs NDJSON from stdin into one KPL aggregate with --kpl, each user record processed', async () => {
     // Act
     const input = '{"user":"u2","n":3}\n{"user":"u3","n":4}\n{"user":"u2","n":5}\n';
-    const result = await runCli(['put', 'clicks', '--kpl', '--partition-key-field', 'user'], project, {}, undefined, input);
+    const result = await runCli(
+      ['put', 'clicks', '--kpl', '--partition-key-field', 'user'],
+      project,
+      {},
+      undefined,
+      input,
+    );
 
     // Assert
     expect(result.code).toBe(0);

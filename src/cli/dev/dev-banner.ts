@@ -9,7 +9,11 @@ export interface DevBannerInput {
   /** Own emulators, running services given with `--endpoint-*`, or real AWS (`--aws`). */
   readonly mode: 'emulators' | 'endpoints' | 'aws';
   /** Where the services listen (not shown with `--aws`). */
-  readonly endpoints: { readonly kinesis?: string; readonly dynamodb?: string; readonly s3?: string };
+  readonly endpoints: {
+    readonly kinesis?: string | undefined;
+    readonly dynamodb?: string | undefined;
+    readonly s3?: string | undefined;
+  };
   readonly region: string;
   /** The AWS account of the streams (`--aws`), when their ARNs name one. */
   readonly account?: string | undefined;

@@ -110,7 +110,7 @@ async function putKinesis(dev: DevState, stream: DevStream, records: unknown[], 
     partitionKey: partitionKeyOf(record, i, options),
   }));
   const client = new KinesisClient({
-    endpoint: dev.endpoints.kinesis,
+    endpoint: required(dev.endpoints.kinesis, 'Kinesis'),
     region: dev.region,
     credentials: dev.credentials,
     requestHandler: new NodeHttpHandler(),
@@ -118,7 +118,9 @@ async function putKinesis(dev: DevState, stream: DevStream, records: unknown[], 
   try {
     if (options.kpl) {
       const { aggregateUserRecords } = await import('../../local/esm/kpl-aggregate.js');
-      const aggregates = chunkForKpl(entries).map((chunk) => aggregateUserRecords(chunk));
+      const aggregates = chunkForKpl(entries).map((chunk) =>
+        aggregateUserRecords(chunk.map(({ data, partitionKey }) => ({ data, partitionKey }))),
+      );
       const results = await putRecordEntries(client, stream.name, aggregates);
       io.stdout.write(
         `put ${records.length} record(s) onto Kinesis stream ${stream.name} in ${aggregates.length} KPL aggregate(s)\n`,
@@ -151,7 +153,7 @@ async function putDynamoDB(dev: DevState, stream: DevStream, records: unknown[],
     return record as Record<string, unknown>;
   });
   const client = new DynamoDBClient({
-    endpoint: dev.endpoints.dynamodb,
+    endpoint: required(dev.endpoints.dynamodb, 'DynamoDB'),
     region: dev.region,
     credentials: dev.credentials,
   });
@@ -207,4 +209,9 @@ function chunkForKpl(entries: readonly RecordEntry[]): RecordEntry[][] {
   }
   if (current.length > 0) chunks.push(current);
   return chunks;
+}
+
+function required(endpoint: string | undefined, service: string): string {
+  if (endpoint === undefined) throw new CliUsageError(`the running shardflow dev has no ${service} endpoint`);
+  return endpoint;
 }
