@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
@@ -14,6 +14,13 @@ import { localOnlyProject } from './fixtures/projects.js';
 // DNS look-up of a non-loopback name, in an environment that looks like a laptop with real AWS credentials.
 const GUARD = join(REPO, 'test', 'e2e', 'fixtures', 'loopback-only.cjs');
 const projects: string[] = [];
+
+/** A project whose processors import the AWS SDK, installed as a user would: `node_modules/@aws-sdk`. */
+async function makeSdkProject(): Promise<string> {
+  const project = await makeProject(localOnlyProject());
+  await symlink(join(REPO, 'node_modules', '@aws-sdk'), join(project, 'node_modules', '@aws-sdk'), 'dir');
+  return project;
+}
 afterEach(async () => {
   await Promise.all(projects.splice(0).map(removeProject));
 });
@@ -54,7 +61,7 @@ async function outgoing(project: string): Promise<string> {
 describe('local runs never reach AWS', () => {
   it("shardflow dev, put and invoke: processors' own SDK clients (new S3Client({}), new DynamoDBClient({})) reach the emulators and nothing leaves loopback", async () => {
     // Arrange
-    const project = await makeProject(localOnlyProject());
+    const project = await makeSdkProject();
     projects.push(project);
     const env = laptopEnv(project);
     const dev = startCli(['dev'], project, env);
@@ -114,7 +121,7 @@ describe('local runs never reach AWS', () => {
 
   it('shardflow invoke without a running dev starts the emulators the stream needs, and nothing leaves loopback', async () => {
     // Arrange
-    const project = await makeProject(localOnlyProject());
+    const project = await makeSdkProject();
     projects.push(project);
 
     // Act
