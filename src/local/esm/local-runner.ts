@@ -141,7 +141,9 @@ export interface LocalRun {
  * Runs a shardflow config locally: starts the emulators it needs (kinesalite, DynamoDB Local, s3rver)
  * unless external services are given, creates its streams/tables/buckets, builds each stream's handler
  * with clients pointed at them, and starts one {@link LocalEventSourceMapping} per stream with the
- * stream's ESM settings. The same code runs against real AWS when `external` is given.
+ * stream's ESM settings. While it runs, the AWS SDK clients of user code (processors) reach the
+ * emulators too, and the config's app resources exist there ({@link LocalRunOptions.localAws}): nothing
+ * local reaches AWS. The same code runs against real AWS when `external` is given (and `localAws` is not).
  *
  * @example
  * ```ts
