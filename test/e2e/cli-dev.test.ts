@@ -34,8 +34,10 @@ describe('shardflow dev', () => {
     // Assert
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^ {2}dynamodb +http:\/\/127\.0\.0\.1:\d+ {2}\(DynamoDB Local pid \d+\)$/m);
-    expect(result.stdout).toMatch(/^ {2}npx shardflow put clicks '\{"hello":"world"\}' --partition-key k1$/m);
-    expect(result.stdout).toMatch(/^ {2}npx shardflow put orders '\{"id":"1"\}'$/m);
+    expect(result.stdout).toMatch(
+      /^ {2}npx shardflow put clicks '\{"hello":"world"\}' --partition-key k1 --data-dir data$/m,
+    );
+    expect(result.stdout).toMatch(/^ {2}npx shardflow put orders '\{"id":"1"\}' --data-dir data$/m);
     expect(result.stdout).toMatch(/^data: +data$/m);
     expect(result.stdout).toMatch(/^status clicks +\d+\.\d rec\/s {2}done \d+ {2}retries \d+/m);
     expect(summaryOf(result.stdout, 'clicks')).toMatchObject({ read: 20, done: 20, discarded: 0, functionErrors: 0 });

@@ -25,6 +25,8 @@ export interface DevBannerInput {
   readonly logFile: string;
   /** The state file `put`, `invoke` and `destinations` read (none with `--aws`). */
   readonly stateFile?: string | undefined;
+  /** `--data-dir <dir>` for the printed `put` commands when the data dir is not the default one. */
+  readonly dataDirOption?: string | undefined;
   readonly appResources: readonly LocalAppResource[];
   /** Destinations and sinks kept locally (no emulator for them), and the opt-in local quarantine. */
   readonly standIns: readonly LocalStandIn[];
@@ -106,7 +108,9 @@ export function formatDevBanner(input: DevBannerInput): string {
       const source = describeSource(stream.config);
       if (seen.has(source)) continue;
       seen.add(source);
-      for (const command of putCommands(stream.name, stream.config)) lines.push(`  ${command}`);
+      for (const command of putCommands(stream.name, stream.config)) {
+        lines.push(`  ${command}${input.dataDirOption === undefined ? '' : ` ${input.dataDirOption}`}`);
+      }
     }
   }
   return `${lines.join('\n')}\n`;

@@ -175,6 +175,7 @@ export async function runDev(options: DevOptions, io: DevIo = { stdout: process.
         inMemory: options.inMemory === true,
         logFile: shownPath(logFile),
         stateFile: wroteState ? shownPath(devStatePath(dataDir)) : undefined,
+        dataDirOption: dataDir === resolve(CliDefaults.dataDir) ? undefined : `--data-dir ${shownPath(dataDir)}`,
         appResources: localAppResources(config),
         standIns: run.standIns.map((standIn) => ({ ...standIn, path: shownPath(standIn.path) })),
       }),
