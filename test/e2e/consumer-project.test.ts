@@ -1,7 +1,11 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AWS_SAMPLE_DYNAMODB_EVENT, AWS_SAMPLE_KINESIS_EVENT } from '../../src/local/testing/index.js';
 import { type ConsumerProject, createConsumerProject } from './helpers/consumer-project.js';
+import { packShardflow } from './helpers/pack-shardflow.js';
 import type { CommandResult } from './helpers/run-command.js';
+import { runCommand } from './helpers/run-command.js';
 import { diagnostics, unexpectedWithoutNodeTypes } from './helpers/tsc-diagnostics.js';
 
 /**
@@ -9,8 +13,11 @@ import { diagnostics, unexpectedWithoutNodeTypes } from './helpers/tsc-diagnosti
  * installed into a fresh project outside the repository with only zod and TypeScript beside it, and used
  * there the documented way — a service written against the public entry points, compiled by the project's own
  * strict `tsc`, its handler run from plain `node` on AWS's sample events, `shardflow validate` and
- * `shardflow invoke` on its own config, its function bundled and the bundle run. Nothing here may reach AWS:
- * every command gets throwaway credentials and an `AWS_ENDPOINT_URL` on a closed loopback port.
+ * `shardflow invoke` on its own config; then the service `shardflow init` scaffolds, installed from the same
+ * tarball, passes its own `npm test` and runs `shardflow dev`. (Bundling the documented way — the
+ * `shardflow/serverless` plugin in the project's own serverless.yml, `osls package`, the bundle run from plain
+ * node — is `deploy-consumer.test.ts`.) Nothing here may reach AWS: every command gets throwaway credentials
+ * and an `AWS_ENDPOINT_URL` on a closed loopback port.
  */
 
 /** The user's service (what docs/using-shardflow.md walks through). */
@@ -124,6 +131,11 @@ const OFFLINE_ENV = {
   LOG_LEVEL: 'warn',
 };
 
+/** The last non-empty line a command printed. */
+function lastLine(output: string): string {
+  return output.trimEnd().split('\n').at(-1) ?? '';
+}
+
 let project: ConsumerProject;
 /** The project's own `tsc -p tsconfig.json` (it emits build/ even with the third-party diagnostics). */
 let compiled: CommandResult;
@@ -167,11 +179,11 @@ describe('shardflow installed into a fresh project (npm pack → npm install)', 
       'events/dynamodb-sample.json',
     ]);
 
-    // Assert
+    // Assert: the response is the last line; the handler's log lines (and EMF metrics) come before it, as in Lambda.
     expect(kinesis.stderr).toBe('');
-    expect(JSON.parse(kinesis.stdout)).toEqual({ batchItemFailures: [] });
+    expect(JSON.parse(lastLine(kinesis.stdout))).toEqual({ batchItemFailures: [] });
     expect(dynamodb.stderr).toBe('');
-    expect(JSON.parse(dynamodb.stdout)).toEqual({ batchItemFailures: [] });
+    expect(JSON.parse(lastLine(dynamodb.stdout))).toEqual({ batchItemFailures: [] });
   });
 
   it("shardflow validate checks the project's own config and its deploy", async () => {
@@ -205,5 +217,76 @@ describe('shardflow installed into a fresh project (npm pack → npm install)', 
     expect(JSON.parse(kinesis.stdout)).toEqual({ batchItemFailures: [] });
     expect(dynamodb.code).toBe(0);
     expect(JSON.parse(dynamodb.stdout)).toEqual({ batchItemFailures: [] });
+  });
+});
+
+/**
+ * Runs `shardflow dev` in `cwd` until it prints its ready line, then stops it as a user does (Ctrl-C) and
+ * resolves with what it printed and its exit code. Waits for the output, never for a duration.
+ */
+function devUntilReady(
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(cwd, 'node_modules', 'shardflow', 'bin', 'shardflow.js'), 'dev'], {
+      cwd,
+      env: { ...env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let stopped = false;
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      if (!stopped && /^ready: /m.test(stdout)) {
+        stopped = true;
+        child.kill('SIGINT');
+      }
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('the service `shardflow init` scaffolds, installed from the packed tarball', () => {
+  let service: string;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    // Arrange: `npx shardflow init` from the consumer project, the scaffold depending on the same tarball.
+    const tarball = await packShardflow();
+    env = { ...process.env, ...OFFLINE_ENV, NO_COLOR: '1' };
+    service = join(project.dir, 'orders-service');
+    await project.runBin('shardflow', 'shardflow', ['init', 'orders-service', '--shardflow', `file:${tarball}`]);
+    await runCommand('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], {
+      cwd: service,
+      env,
+      check: true,
+    });
+  }, 600_000);
+
+  it('passes its own npm test and typecheck right after npm install', async () => {
+    // Act
+    const tests = await runCommand('npm', ['test'], { cwd: service, env });
+    const typecheck = await runCommand('npm', ['run', 'typecheck'], { cwd: service, env });
+
+    // Assert
+    expect(tests.code, tests.stdout + tests.stderr).toBe(0);
+    expect(tests.stdout).toMatch(/Tests\s+\d+ passed/);
+    expect(typecheck.code, typecheck.stdout + typecheck.stderr).toBe(0);
+  });
+
+  it('runs `npx shardflow dev`: both streams on local emulators, then stops cleanly on Ctrl-C', async () => {
+    // Act
+    const dev = await devUntilReady(service, env);
+
+    // Assert
+    expect(dev.stdout).toMatch(/^ready: 2 stream\(s\) running/m);
+    expect(dev.stdout).toMatch(/order-events/);
+    expect(dev.code, dev.stdout + dev.stderr).toBe(0);
   });
 });
