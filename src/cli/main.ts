@@ -169,6 +169,11 @@ destinationsCommand('show', 'print one on-failure record as JSON')
 destinationsCommand('redrive', 'fetch the described records and re-invoke the handler, or put them back')
   .option('--key <key...>', 'on-failure record keys to redrive')
   .option('--all', 'redrive every on-failure record of the stream')
+  .option('--again', 'also redrive on-failure records an earlier redrive handled')
+  .option(
+    '--allow-duplicates',
+    'redrive through processors that cannot recognise records they already applied (not idempotent; put: no business key)',
+  )
   .addOption(
     new Option('--mode <mode>', 'invoke: re-run the handler; put: put back onto the Kinesis stream')
       .choices(['invoke', 'put'])
@@ -177,6 +182,7 @@ destinationsCommand('redrive', 'fetch the described records and re-invoke the ha
   .action(
     act(async (stream: string, options) => {
       const { runDestinationsRedrive } = await import('./destinations/redrive-command.js');
+      const { commandLine } = await import('./destinations/redrive-actor.js');
       return runDestinationsRedrive({
         config: options.config,
         stream,
@@ -185,6 +191,9 @@ destinationsCommand('redrive', 'fetch the described records and re-invoke the ha
         keys: options.key,
         all: options.all,
         mode: options.mode,
+        again: options.again,
+        allowDuplicates: options.allowDuplicates,
+        command: commandLine(['shardflow', ...process.argv.slice(2)]),
       });
     }),
   );

@@ -9,7 +9,9 @@ import { putClicks, summaryOf } from './fixtures/put-clicks.js';
 // Runs the real bin on the data dir of a real `shardflow dev` run (kinesalite on disk, the SQS
 // on-failure destination kept as a local directory, as `dev` does for services without an emulator).
 // beforeAll makes one run whose processor fails on purpose (maxRetries 0: one invocation, then the batch
-// is discarded); each test works on its own copy of that project.
+// is discarded); each test works on its own copy of that project. The clicks processor is not idempotent,
+// so its redrives pass --allow-duplicates (cli-destinations-redrive.test.ts covers the refusal and the
+// idempotent path).
 let golden: string;
 let copies: string;
 const CLICKS = [0, 1, 2].map((n) => ({ user: 'u-1', n }));
@@ -55,12 +57,15 @@ describe('shardflow destinations', () => {
     const list = await runCli(['destinations', 'list', 'clicks', '--data-dir', 'data'], project);
     const key = list.stdout.split('\n')[2]!.split(/\s+/)[0]!;
     const show = await runCli(['destinations', 'show', 'clicks', key, '--data-dir', 'data'], project);
-    const redrive = await runCli(['destinations', 'redrive', 'clicks', '--all', '--data-dir', 'data'], project);
+    const redrive = await runCli(
+      ['destinations', 'redrive', 'clicks', '--all', '--allow-duplicates', '--data-dir', 'data'],
+      project,
+    );
 
     // Assert
     expect(list.code).toBe(0);
     expect(list.stdout.split('\n')[0]).toMatch(
-      /^key +condition +shard +sequence \(start–end\) +batch size +timestamp$/,
+      /^key +condition +shard +sequence \(start–end\) +batch size +timestamp +redrive$/,
     );
     expect(list.stdout.split('\n')[2]).toMatch(
       /^aws\/lambda\/[0-9a-f-]{36}\/shardId-000000000000\/\S+ +RetryAttemptsExhausted +shardId-000000000000 +\d+–\d+ +3 +\d{4}-\d\d-\d\dT/,
@@ -96,7 +101,10 @@ describe('shardflow destinations', () => {
     const info = withoutPayload.KinesisBatchInfo;
 
     // Act
-    const redrive = await runCli(['destinations', 'redrive', 'clicks', '--key', key, '--data-dir', 'data'], project);
+    const redrive = await runCli(
+      ['destinations', 'redrive', 'clicks', '--key', key, '--allow-duplicates', '--data-dir', 'data'],
+      project,
+    );
 
     // Assert
     expect(redrive.code).toBe(0);
@@ -114,7 +122,7 @@ describe('shardflow destinations', () => {
 
     // Act
     const redrive = await runCli(
-      ['destinations', 'redrive', 'clicks', '--all', '--mode', 'put', '--data-dir', 'data'],
+      ['destinations', 'redrive', 'clicks', '--all', '--mode', 'put', '--allow-duplicates', '--data-dir', 'data'],
       project,
     );
     const dev = await runCli(['dev', '--data-dir', 'data', '--duration', '3'], project);

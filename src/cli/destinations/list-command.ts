@@ -1,4 +1,4 @@
-import type { StoredOnFailureRecord } from '../../local/esm/destinations/index.js';
+import type { RedriveState, StoredOnFailureRecord } from '../../local/esm/destinations/index.js';
 import { createCliLogger, type TextOutput } from '../cli-logger.js';
 import { ExitCode } from '../errors.js';
 import { formatTable } from '../format-table.js';
@@ -23,8 +23,8 @@ export interface DestinationsIo {
 }
 
 /**
- * The stored on-failure records as a table: key, condition, shard, start–end sequence number, batch size
- * and timestamp.
+ * The stored on-failure records as a table: key, condition, shard, start–end sequence number, batch size,
+ * timestamp and redrive status (`-` when never redriven).
  *
  * @example
  * ```ts
@@ -33,8 +33,8 @@ export interface DestinationsIo {
  */
 export function formatOnFailureTable(stored: readonly StoredOnFailureRecord[]): string {
   return formatTable(
-    ['key', 'condition', 'shard', 'sequence (start–end)', 'batch size', 'timestamp'],
-    stored.map(({ key, record }) => {
+    ['key', 'condition', 'shard', 'sequence (start–end)', 'batch size', 'timestamp', 'redrive'],
+    stored.map(({ key, record, redrive }) => {
       const info = record.KinesisBatchInfo ?? record.DDBStreamBatchInfo;
       return [
         key,
@@ -43,9 +43,44 @@ export function formatOnFailureTable(stored: readonly StoredOnFailureRecord[]): 
         info === undefined ? '' : `${info.startSequenceNumber}–${info.endSequenceNumber}`,
         String(info?.batchSize ?? ''),
         record.timestamp,
+        redriveColumn(redrive),
       ];
     }),
   );
+}
+
+/**
+ * The `redrive` column of `destinations list`: `-`, or the last attempt's status, time (to the second) and
+ * who ran it, e.g. `redriven 2025-05-01T10:00:00Z by alice@laptop`.
+ *
+ * @example
+ * ```ts
+ * redriveColumn(stored.redrive); // 'failed 2025-05-01T10:00:00Z by alice@laptop'
+ * ```
+ */
+export function redriveColumn(state: RedriveState | undefined): string {
+  const last = state?.attempts.at(-1);
+  if (state === undefined || last === undefined) return '-';
+  return `${state.status} ${last.at.replace(/\.\d+Z$/, 'Z')} by ${last.by}`;
+}
+
+/**
+ * One line about a record's last redrive: status, when, by whom, the command and its record counts.
+ *
+ * @example
+ * ```ts
+ * describeRedriveState(stored.redrive!);
+ * // 'redriven 2025-05-01T10:00:00Z by alice@laptop (shardflow destinations redrive clicks --all --mode invoke: 3 processed, 5 already-applied)'
+ * ```
+ */
+export function describeRedriveState(state: RedriveState): string {
+  const last = state.attempts.at(-1);
+  if (last === undefined) return state.status;
+  const counts = Object.entries(last.counts)
+    .map(([outcome, n]) => `${n} ${outcome}`)
+    .join(', ');
+  const attempts = state.attempts.length > 1 ? `, attempt ${state.attempts.length}` : '';
+  return `${redriveColumn(state)} (${last.command}: ${counts || 'no records'}${attempts})`;
 }
 
 /**
@@ -70,7 +105,8 @@ export async function runDestinationsList(
       io.stderr.write(`no on-failure records for stream '${options.stream}'\n`);
     } else {
       io.stdout.write(`${formatOnFailureTable(stored)}\n`);
-      io.stderr.write(`${stored.length} on-failure record(s)\n`);
+      const redriven = stored.filter((entry) => entry.redrive?.status === 'redriven').length;
+      io.stderr.write(`${stored.length} on-failure record(s), ${redriven} redriven\n`);
     }
     return ExitCode.ok;
   });

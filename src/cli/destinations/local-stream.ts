@@ -1,10 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import {
-  DirectoryOnFailureDestination,
-  S3OnFailureDestination,
-  type StoredOnFailureRecord,
-} from '../../local/esm/destinations/index.js';
+import { DirectoryOnFailureDestination, type RedrivableOnFailureRecords } from '../../local/esm/destinations/index.js';
 import { type LocalRun, startLocal } from '../../local/esm/local-runner.js';
 import type { ShardflowConfig } from '../../runtime/config/types.js';
 import type { Logger } from '../../runtime/observability/logger.js';
@@ -13,15 +9,10 @@ import { connectExternal } from '../dev/external-services.js';
 import { DataDirNotFoundError, NoOnFailureDestinationError } from '../errors.js';
 import { selectStreams, streamOf } from '../load-config.js';
 
-/** On-failure records that can be read back with their keys (S3 and local-directory destinations). */
-export interface StoredOnFailureRecords {
-  listStored(): Promise<StoredOnFailureRecord[]>;
-}
-
 /** A stream's local deployment opened on a data dir, with its mapping stopped (nothing is consumed). */
 export interface LocalStream {
   readonly run: LocalRun;
-  readonly onFailure: StoredOnFailureRecords;
+  readonly onFailure: RedrivableOnFailureRecords;
   close(): Promise<void>;
 }
 
@@ -123,7 +114,7 @@ export async function openOnFailureRecords(
   stream: string,
   dataDir: string,
   logger: Logger,
-): Promise<{ readonly onFailure: StoredOnFailureRecords; close(): Promise<void> }> {
+): Promise<{ readonly onFailure: RedrivableOnFailureRecords; close(): Promise<void> }> {
   const spec = streamOf(config, stream).onFailure;
   if (spec === undefined) throw new NoOnFailureDestinationError(stream);
   if (spec.type === 's3') return openLocalStream(config, stream, dataDir, logger);
@@ -132,9 +123,10 @@ export async function openOnFailureRecords(
   return { onFailure, close: async () => {} };
 }
 
-function readable(destination: unknown, stream: string): StoredOnFailureRecords {
-  if (destination instanceof S3OnFailureDestination || destination instanceof DirectoryOnFailureDestination) {
-    return destination;
+function readable(destination: unknown, stream: string): RedrivableOnFailureRecords {
+  const candidate = destination as Partial<RedrivableOnFailureRecords> | undefined;
+  if (typeof candidate?.listStored === 'function' && typeof candidate.recordRedrive === 'function') {
+    return candidate as RedrivableOnFailureRecords;
   }
   throw new NoOnFailureDestinationError(stream);
 }

@@ -12,14 +12,19 @@ export interface PutKinesisRecordsOptions {
   readonly maxAttempts?: number;
   /** First backoff between attempts, doubled each time. Default 100 ms. */
   readonly backoffMs?: number;
+  /** Called after each request that put all its records: their indexes (into the input) and new sequence numbers. */
+  readonly onPut?: (indexes: readonly number[], sequenceNumbers: readonly string[]) => void;
 }
 
 /**
  * Puts Lambda-shaped Kinesis records back onto a stream with PutRecords: the original partition key and
- * data bytes (a KPL aggregate stays one aggregate), in their order, in requests within the API limits.
- * Entries a request rejects (`FailedRecordCount`, e.g. throughput exceeded) are retried with backoff.
- * The records get new sequence numbers; `ExplicitHashKey` is not in the Lambda record, so a record
- * lands on the shard its partition key hashes to.
+ * data bytes (a KPL aggregate stays one aggregate), keeping their order per partition key. PutRecords
+ * retries only the entries a request rejected (`FailedRecordCount`, e.g. throughput exceeded), and a
+ * retried entry lands after the entries that succeeded: so each request holds at most one record per
+ * partition key ({@link keyOrderedRequests}), and the next request goes out only once every entry of
+ * the previous one is in. Records of different keys still share requests. The records get new sequence
+ * numbers; `ExplicitHashKey` is not in the Lambda record, so a record lands on the shard its partition
+ * key hashes to.
  *
  * @returns the new sequence numbers, in input order
  * @throws {RedrivePutError} when entries still fail after every attempt
@@ -39,11 +44,71 @@ export async function putKinesisRecords(
     data: Buffer.from(record.kinesis.data, 'base64'),
     partitionKey: record.kinesis.partitionKey,
   }));
-  const results = await putRecordEntries(client, streamName, entries, {
-    ...options,
-    error: (failed, reason) => new RedrivePutError(streamName, failed, reason),
+  const sequenceNumbers: string[] = new Array(entries.length);
+  for (const request of keyOrderedRequests(entries)) {
+    const results = await putRecordEntries(
+      client,
+      streamName,
+      request.map((index) => entries[index]!),
+      { ...options, error: (failed, reason) => new RedrivePutError(streamName, failed, reason) },
+    );
+    request.forEach((index, position) => {
+      sequenceNumbers[index] = results[position]!.sequenceNumber;
+    });
+    options.onPut?.(
+      request,
+      results.map((result) => result.sequenceNumber),
+    );
+  }
+  return sequenceNumbers;
+}
+
+/**
+ * Splits records into PutRecords requests (within the API limits) that each hold at most one record per
+ * partition key, taking every key's records in their order: sent one after the other, they keep the
+ * order per key whatever entries a request has to retry.
+ *
+ * @returns the requests, as indexes into `records`
+ *
+ * @example
+ * ```ts
+ * keyOrderedRequests([{ partitionKey: 'a', data }, { partitionKey: 'a', data }, { partitionKey: 'b', data }]);
+ * // [[0, 2], [1]]
+ * ```
+ */
+export function keyOrderedRequests(records: readonly Pick<RecordEntry, 'data' | 'partitionKey'>[]): number[][] {
+  const queues = new Map<string, number[]>();
+  records.forEach((record, index) => {
+    const queue = queues.get(record.partitionKey);
+    if (queue === undefined) queues.set(record.partitionKey, [index]);
+    else queue.push(index);
   });
-  return results.map((result) => result.sequenceNumber);
+  const heads = new Map([...queues.keys()].map((key) => [key, 0]));
+  const requests: number[][] = [];
+  let left = records.length;
+  while (left > 0) {
+    const request: number[] = [];
+    let bytes = 0;
+    for (const [key, queue] of queues) {
+      const head = heads.get(key)!;
+      if (head >= queue.length) continue;
+      const index = queue[head]!;
+      const size = records[index]!.data.length + Buffer.byteLength(key);
+      if (request.length >= PUT_RECORDS_LIMITS.entries) break;
+      if (request.length > 0 && bytes + size > PUT_RECORDS_LIMITS.bytes) continue;
+      request.push(index);
+      bytes += size;
+      heads.set(key, head + 1);
+    }
+    for (const [key, queue] of queues) {
+      if (heads.get(key)! < queue.length) continue;
+      queues.delete(key);
+      heads.delete(key);
+    }
+    requests.push(request.sort((a, b) => a - b));
+    left -= request.length;
+  }
+  return requests;
 }
 
 /** One record to put: its bytes and partition key (and explicit hash key, if any). */

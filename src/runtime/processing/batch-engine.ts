@@ -9,7 +9,7 @@ import { decodeEvent } from '../records/index.js';
 import type { StreamBatchResponse, TumblingWindowFields } from '../records/lambda-events.js';
 import type { DecodedEntry, StreamRecord } from '../records/stream-record.js';
 import { createRedactor, type Redactor } from '../redaction/index.js';
-import { createRouter } from '../routing/index.js';
+import type { Router } from '../routing/index.js';
 import { BatchBuffers } from './batch-buffers.js';
 import { checkpointFailures } from './checkpoint.js';
 import { DeadlineGuard } from './deadline-guard.js';
@@ -22,7 +22,7 @@ import {
   WindowCloseError,
 } from './errors.js';
 import { emptyFateCounts, Fate, type FateCounts, RETRY_FATES } from './fates.js';
-import { namespacedKey, recordIdentityKey } from './idempotency/idempotency-key.js';
+import { namespacedKey, processorIdempotencyKey, recordIdentityKey } from './idempotency/idempotency-key.js';
 import type { ClaimState, IdempotencyStore } from './idempotency/idempotency-store.js';
 import { rawPayload, validatePayload } from './payload.js';
 import {
@@ -33,6 +33,7 @@ import {
   toQuarantineEntry,
 } from './quarantine/index.js';
 import { RecordContext } from './record-context.js';
+import { createStreamRouter } from './stream-router.js';
 import { toError } from './thrown-value.js';
 import { WindowState } from './window-state.js';
 
@@ -130,23 +131,18 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
  */
 export class BatchEngine {
   readonly #options: BatchEngineOptions;
-  readonly #router: ReturnType<typeof createRouter<AnyProcessor>>;
+  readonly #router: Router<AnyProcessor>;
   readonly #routedProcessors: readonly AnyProcessor[];
   readonly #redactEntry: ((entry: QuarantineEntry) => QuarantineEntry) | undefined;
   readonly #redactor: Redactor;
 
   constructor(options: BatchEngineOptions) {
     this.#options = options;
-    const routes = options.stream.routes.map((route) => {
-      const processor =
-        typeof route.processor === 'string' ? options.processorsByName.get(route.processor) : route.processor;
-      if (processor === undefined) throw new Error(`unresolved processor ${String(route.processor)}`);
-      return { match: route.match, target: processor };
-    });
-    this.#router = createRouter(routes, `streams.${options.streamName}.routes`);
+    const { router, processors } = createStreamRouter(options.streamName, options.stream, options.processorsByName);
+    this.#router = router;
     this.#redactEntry = createEntryRedactor(options.quarantineRedactPaths ?? []);
     this.#redactor = createRedactor(options.redactPaths ?? []);
-    this.#routedProcessors = [...new Set(routes.map((r) => r.target))];
+    this.#routedProcessors = processors;
   }
 
   /** Processes one Lambda event. Throws only when the whole batch must fail. */
@@ -261,14 +257,10 @@ export class BatchEngine {
         item.permanent = toError(error);
         continue;
       }
-      if (processor.idempotency) {
-        const custom = typeof processor.idempotency === 'object' ? processor.idempotency.key : undefined;
-        try {
-          const key = custom ? custom(item.payload, record) : recordIdentityKey(record);
-          item.idempotencyKey = namespacedKey(processor.name, key);
-        } catch (error) {
-          item.permanent = toError(error);
-        }
+      try {
+        item.idempotencyKey = processorIdempotencyKey(processor, item.payload, record);
+      } catch (error) {
+        item.permanent = toError(error);
       }
     }
     if (this.#options.idempotency !== undefined) {

@@ -6,3 +6,6 @@ export const DIRECTORY_RECORD_SUFFIX = '.json';
 
 /** Parallel GetObject/readFile calls when listing stored records. */
 export const LIST_READ_CONCURRENCY = 8;
+
+/** Suffix of the redrive state stored beside an on-failure record (`<key>.redrive.json`). */
+export const REDRIVE_STATE_SUFFIX = '.redrive.json';

@@ -4,10 +4,18 @@ import pLimit from 'p-limit';
 import { writeFileAtomically } from '../checkpoint/write-file-atomically.js';
 import type { OnFailureDelivery, OnFailureDestination, OnFailureRecord } from '../ports.js';
 import { DIRECTORY_RECORD_SUFFIX, LIST_READ_CONCURRENCY, ON_FAILURE_KEY_PREFIX } from './constants.js';
-import { OnFailureDeliveryError, OnFailureReadError } from './errors.js';
+import { OnFailureDeliveryError, OnFailureReadError, RedriveStateWriteError } from './errors.js';
 import { onFailureObjectKey } from './object-key.js';
 import { parseOnFailureRecord, withPayload } from './record-json.js';
-import type { StoredOnFailureRecord } from './types.js';
+import {
+  isRedriveStateKey,
+  parseRedriveState,
+  type RedriveAttempt,
+  type RedriveState,
+  redriveStateKey,
+  withRedriveAttempt,
+} from './redrive-state.js';
+import type { RecordedRedrive, RedrivableOnFailureRecords, StoredOnFailureRecord } from './types.js';
 
 /** Options for {@link DirectoryOnFailureDestination}. */
 export interface DirectoryOnFailureDestinationOptions {
@@ -19,7 +27,8 @@ export interface DirectoryOnFailureDestinationOptions {
  * Local on-failure destination with the S3 destination's layout on disk, for development and tests:
  * `<path>/aws/lambda/<esmUuid>/<shardId>/YYYY/MM/DD/YYYY-MM-DDTHH.MM.SS-<uuid>.json`, holding the
  * on-failure record with `payload: { Records: [...] }` (pretty-printed). Each file is written atomically
- * (temporary file, fsync, rename), so a reader never sees half a record.
+ * (temporary file, fsync, rename), so a reader never sees half a record. A redrive is recorded in a
+ * sidecar file beside the record, `<key>.redrive.json` (a {@link RedriveState}), written the same way.
  *
  * @example
  * ```ts
@@ -28,7 +37,7 @@ export interface DirectoryOnFailureDestinationOptions {
  * for (const record of await destination.list()) console.log(record.requestContext.condition);
  * ```
  */
-export class DirectoryOnFailureDestination implements OnFailureDestination {
+export class DirectoryOnFailureDestination implements OnFailureDestination, RedrivableOnFailureRecords {
   readonly kind = 'directory';
   readonly #path: string;
 
@@ -70,16 +79,62 @@ export class DirectoryOnFailureDestination implements OnFailureDestination {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw new OnFailureReadError(this.kind, root, String(error), { cause: error });
     }
-    const keys = entries
-      .filter((entry) => entry.endsWith(DIRECTORY_RECORD_SUFFIX))
-      .map((entry) => `${ON_FAILURE_KEY_PREFIX}${entry.split(sep).join('/').slice(0, -DIRECTORY_RECORD_SUFFIX.length)}`)
+    const files = entries.map((entry) => `${ON_FAILURE_KEY_PREFIX}${entry.split(sep).join('/')}`);
+    const states = new Set(files.filter(isRedriveStateKey));
+    const keys = files
+      .filter((file) => file.endsWith(DIRECTORY_RECORD_SUFFIX) && !isRedriveStateKey(file))
+      .map((file) => file.slice(0, -DIRECTORY_RECORD_SUFFIX.length))
       .sort();
     const limit = pLimit(LIST_READ_CONCURRENCY);
-    return Promise.all(keys.map((key) => limit(async () => ({ key, record: await this.#read(key) }))));
+    return Promise.all(
+      keys.map((key) =>
+        limit(async () => {
+          const record = await this.#read(key);
+          const redrive = states.has(redriveStateKey(key)) ? await this.#readState(key) : undefined;
+          return redrive === undefined ? { key, record } : { key, record, redrive };
+        }),
+      ),
+    );
+  }
+
+  /**
+   * Appends a redrive attempt to the sidecar file `<key>.redrive.json` (read again first), written
+   * atomically.
+   *
+   * @throws {RedriveStateWriteError} when the file cannot be written
+   */
+  async recordRedrive(stored: StoredOnFailureRecord, attempt: RedriveAttempt): Promise<RecordedRedrive> {
+    const file = this.#file(redriveStateKey(stored.key));
+    const state = withRedriveAttempt(await this.#readState(stored.key, true), stored.key, attempt);
+    try {
+      await writeFileAtomically(file, `${JSON.stringify(state, null, 2)}\n`);
+    } catch (error) {
+      throw new RedriveStateWriteError(this.kind, file, { cause: error });
+    }
+    return { state, where: file };
+  }
+
+  #file(name: string): string {
+    return join(this.#path, ...name.split('/'));
+  }
+
+  /** The redrive state of a record; `undefined` when it has none (`missingOk`: the file may not exist). */
+  async #readState(key: string, missingOk = false): Promise<RedriveState | undefined> {
+    const file = this.#file(redriveStateKey(key));
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      if (missingOk && (error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new OnFailureReadError(this.kind, file, String(error), { cause: error });
+    }
+    const parsed = parseRedriveState(text);
+    if (typeof parsed === 'string') throw new OnFailureReadError(this.kind, file, `the redrive state ${parsed}`);
+    return parsed;
   }
 
   async #read(key: string): Promise<OnFailureRecord> {
-    const file = join(this.#path, ...`${key}${DIRECTORY_RECORD_SUFFIX}`.split('/'));
+    const file = this.#file(`${key}${DIRECTORY_RECORD_SUFFIX}`);
     let text: string;
     try {
       text = await readFile(file, 'utf8');

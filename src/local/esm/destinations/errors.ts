@@ -75,3 +75,31 @@ export class OnFailureReadError extends ShardflowError {
     this.location = location;
   }
 }
+
+/**
+ * The redrive state of an on-failure record could not be stored (S3 call or file write failed), or the
+ * SQS message could not be deleted or returned to the queue. The records were redriven; only the trace is
+ * missing, so a later redrive would not know they were.
+ *
+ * @example
+ * ```ts
+ * await destination.recordRedrive(stored, attempt).catch((error) => {
+ *   if (error instanceof RedriveStateWriteError) console.error(`redriven, but not recorded at ${error.location}`);
+ *   throw error;
+ * });
+ * ```
+ */
+export class RedriveStateWriteError extends ShardflowError {
+  /** `kind` of the destination. */
+  readonly destinationKind: string;
+  /** The object, file or queue it tried to write. */
+  readonly location: string;
+
+  constructor(destinationKind: string, location: string, options: { cause: unknown }) {
+    const reason =
+      options.cause instanceof Error ? `${options.cause.name}: ${options.cause.message}` : String(options.cause);
+    super(`${destinationKind} on-failure destination could not record the redrive at ${location}: ${reason}`, options);
+    this.destinationKind = destinationKind;
+    this.location = location;
+  }
+}

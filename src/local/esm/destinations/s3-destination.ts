@@ -8,10 +8,18 @@ import {
 import pLimit from 'p-limit';
 import type { OnFailureDelivery, OnFailureDestination, OnFailureRecord } from '../ports.js';
 import { LIST_READ_CONCURRENCY, ON_FAILURE_KEY_PREFIX } from './constants.js';
-import { OnFailureDeliveryError, OnFailureReadError } from './errors.js';
+import { OnFailureDeliveryError, OnFailureReadError, RedriveStateWriteError } from './errors.js';
 import { onFailureObjectKey } from './object-key.js';
 import { parseOnFailureRecord, withPayload } from './record-json.js';
-import type { StoredOnFailureRecord } from './types.js';
+import {
+  isRedriveStateKey,
+  parseRedriveState,
+  type RedriveAttempt,
+  type RedriveState,
+  redriveStateKey,
+  withRedriveAttempt,
+} from './redrive-state.js';
+import type { RecordedRedrive, RedrivableOnFailureRecords, StoredOnFailureRecord } from './types.js';
 
 /** Options for {@link S3OnFailureDestination}. */
 export interface S3OnFailureDestinationOptions {
@@ -26,6 +34,11 @@ export interface S3OnFailureDestinationOptions {
  * delivered), encrypted with SSE-S3. The SDK client retries throttling and 5xx itself; what still fails
  * becomes an {@link OnFailureDeliveryError}.
  *
+ * A redrive is recorded in an object beside the record, `<key>.redrive.json` (a {@link RedriveState}),
+ * rather than in object tags: tags hold at most 10 values of 256 characters (no room for an outcome per
+ * record or a history of attempts), `PutObjectTagging` replaces the whole tag set, and a sidecar under the
+ * same prefix expires with the record under the bucket's lifecycle rule for `aws/lambda/`.
+ *
  * @example
  * ```ts
  * const destination = new S3OnFailureDestination({ client: new S3Client({}), bucket: 'orders-failures' });
@@ -33,7 +46,7 @@ export interface S3OnFailureDestinationOptions {
  * const stored = await destination.list(); // every record under aws/lambda/, in key order
  * ```
  */
-export class S3OnFailureDestination implements OnFailureDestination {
+export class S3OnFailureDestination implements OnFailureDestination, RedrivableOnFailureRecords {
   readonly kind = 's3';
   readonly #client: S3Client;
   readonly #bucket: string;
@@ -76,9 +89,45 @@ export class S3OnFailureDestination implements OnFailureDestination {
    * @throws {OnFailureReadError} when listing or reading fails, or an object is not an on-failure record
    */
   async listStored(): Promise<StoredOnFailureRecord[]> {
-    const keys = await this.#listKeys();
+    const all = await this.#listKeys();
+    const states = new Set(all.filter(isRedriveStateKey));
+    const keys = all.filter((key) => !isRedriveStateKey(key));
     const limit = pLimit(LIST_READ_CONCURRENCY);
-    return Promise.all(keys.map((key) => limit(async () => ({ key, record: await this.#read(key) }))));
+    return Promise.all(
+      keys.map((key) =>
+        limit(async () => {
+          const record = await this.#read(key);
+          const redrive = states.has(redriveStateKey(key)) ? await this.#readState(key) : undefined;
+          return redrive === undefined ? { key, record } : { key, record, redrive };
+        }),
+      ),
+    );
+  }
+
+  /**
+   * Appends a redrive attempt to the record's `<key>.redrive.json` (read again first, so an attempt
+   * recorded since the listing is kept).
+   *
+   * @throws {RedriveStateWriteError} when the state cannot be written
+   */
+  async recordRedrive(stored: StoredOnFailureRecord, attempt: RedriveAttempt): Promise<RecordedRedrive> {
+    const stateKey = redriveStateKey(stored.key);
+    const location = `s3://${this.#bucket}/${stateKey}`;
+    const state = withRedriveAttempt(await this.#readState(stored.key, true), stored.key, attempt);
+    try {
+      await this.#client.send(
+        new PutObjectCommand({
+          Bucket: this.#bucket,
+          Key: stateKey,
+          Body: `${JSON.stringify(state, null, 2)}\n`,
+          ContentType: 'application/json',
+          ServerSideEncryption: 'AES256',
+        }),
+      );
+    } catch (error) {
+      throw new RedriveStateWriteError(this.kind, location, { cause: error });
+    }
+    return { state, where: location };
   }
 
   async #listKeys(): Promise<string[]> {
@@ -114,6 +163,26 @@ export class S3OnFailureDestination implements OnFailureDestination {
     if (typeof parsed === 'string') throw new OnFailureReadError(this.kind, location, `the object ${parsed}`);
     return parsed;
   }
+
+  /** The redrive state of a record; `undefined` when it has none (`missingOk`: the object may not exist). */
+  async #readState(key: string, missingOk = false): Promise<RedriveState | undefined> {
+    const location = `s3://${this.#bucket}/${redriveStateKey(key)}`;
+    let text: string;
+    try {
+      const object = await this.#client.send(new GetObjectCommand({ Bucket: this.#bucket, Key: redriveStateKey(key) }));
+      text = (await object.Body?.transformToString('utf8')) ?? '';
+    } catch (error) {
+      if (missingOk && isNoSuchKey(error)) return undefined;
+      throw new OnFailureReadError(this.kind, location, describe(error), { cause: error });
+    }
+    const parsed = parseRedriveState(text);
+    if (typeof parsed === 'string') throw new OnFailureReadError(this.kind, location, `the redrive state ${parsed}`);
+    return parsed;
+  }
+}
+
+function isNoSuchKey(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'NoSuchKey' || error.name === 'NotFound');
 }
 
 function describe(error: unknown): string {

@@ -13,7 +13,9 @@ export interface SnsOnFailureDestinationOptions {
 
 /**
  * On-failure destination publishing each record to an SNS topic, as Lambda does: `Publish` with the
- * on-failure record JSON (without `payload`) as the `Message`.
+ * on-failure record JSON (without `payload`) as the `Message`. A topic keeps nothing, so these records
+ * cannot be read back or redriven from here (locally, `shardflow dev` keeps them in a directory, which
+ * can); redrive from what the topic's subscribers stored.
  *
  * @throws {ConfigError} at construction when `topicArn` is not an SNS topic ARN or names a FIFO topic
  *

@@ -1,7 +1,7 @@
 import { ConfigError } from '../../errors.js';
 import { IdempotencyStatus } from './constants.js';
 import { InvalidIdempotencyKeyError } from './errors.js';
-import type { ClaimState } from './idempotency-store.js';
+import type { ClaimState, KeyState } from './idempotency-store.js';
 
 /** The stored state of one key, as both stores keep it. */
 export interface StoredClaim {
@@ -36,6 +36,19 @@ export function claimStateOf(
     return stored.lockExpiresAt < nowMs ? 'claimable' : 'in-progress';
   }
   return 'in-progress';
+}
+
+/**
+ * {@link claimStateOf} as a read-only lookup reports it: a claimable key is `'absent'`.
+ *
+ * @example
+ * ```ts
+ * keyStateOf(undefined, Date.now()); // 'absent'
+ * ```
+ */
+export function keyStateOf(stored: StoredClaim | undefined, nowMs: number): KeyState {
+  const state = claimStateOf(stored, nowMs);
+  return state === 'claimable' ? 'absent' : state;
 }
 
 /**

@@ -22,6 +22,7 @@ import {
   distinctKeys,
   epochSeconds,
   expirationFor,
+  keyStateOf,
   type StoredClaim,
 } from './claim-rules.js';
 import {
@@ -31,7 +32,7 @@ import {
   IdempotencyStatus,
 } from './constants.js';
 import { IdempotencyStoreError } from './errors.js';
-import type { ClaimState, IdempotencyStore, TransactWriteItem } from './idempotency-store.js';
+import type { ClaimState, IdempotencyStore, KeyState, TransactWriteItem } from './idempotency-store.js';
 
 /** Options for {@link DynamoDBIdempotencyStore}. */
 export interface DynamoDBIdempotencyStoreOptions {
@@ -178,6 +179,17 @@ export class DynamoDBIdempotencyStore implements IdempotencyStore {
       if (outcome.contended) await sleep(backoffDelayMs(round + 1));
     }
     return claims;
+  }
+
+  /** Consistent `BatchGetItem` reads (100 keys per call); claims and writes nothing. */
+  async lookup(keys: readonly string[]): Promise<Map<string, KeyState>> {
+    const keyOf = new Map<string, string>();
+    for (const key of distinctKeys(keys)) keyOf.set(storageId(key), key);
+    const stored = await this.#read([...keyOf.keys()]);
+    const nowMs = this.#now();
+    const states = new Map<string, KeyState>();
+    for (const [id, key] of keyOf) states.set(key, keyStateOf(stored.get(id), nowMs));
+    return states;
   }
 
   completionItem(key: string): TransactWriteItem | undefined {

@@ -1,3 +1,4 @@
+import type { AnyProcessor } from '../../config/processor.js';
 import type { StreamRecord } from '../../records/stream-record.js';
 import { InvalidIdempotencyKeyError } from './errors.js';
 
@@ -49,4 +50,44 @@ export function namespacedKey(processorName: string, key: string): string {
     );
   }
   return `${encodeURIComponent(processorName)}#${key}`;
+}
+
+/**
+ * The idempotency key the batch engine claims for a record a processor handles: the processor's business
+ * key (`idempotency.key(payload, record)`) or the record's identity ({@link recordIdentityKey}), scoped to
+ * the processor ({@link namespacedKey}). `undefined` when the processor is not idempotent. The engine and
+ * `shardflow destinations redrive` (which looks keys up to skip records already applied) both use it.
+ *
+ * @param payload - the payload as the processor's schema validated it
+ * @throws whatever the business key function throws, or {@link InvalidIdempotencyKeyError} when it returns
+ *   an empty key (the engine quarantines such a record)
+ *
+ * @example
+ * ```ts
+ * processorIdempotencyKey(orderFacts, { orderId: 'o-1', version: 3 }, record); // 'order-facts#order:o-1:v3'
+ * processorIdempotencyKey(clicks, click, record); // 'clicks#kinesis:clicks:shardId-000000000000:4959…'
+ * ```
+ */
+export function processorIdempotencyKey(
+  processor: AnyProcessor,
+  payload: unknown,
+  record: StreamRecord,
+): string | undefined {
+  if (!processor.idempotency) return undefined;
+  const custom = typeof processor.idempotency === 'object' ? processor.idempotency.key : undefined;
+  return namespacedKey(processor.name, custom ? custom(payload, record) : recordIdentityKey(record));
+}
+
+/**
+ * Whether a processor's idempotency key is a business key (`idempotency: { key }`), the same for a record
+ * put onto the stream again, rather than the record's identity, which changes with its new sequence number.
+ *
+ * @example
+ * ```ts
+ * hasBusinessKey(defineProcessor({ ...spec, idempotency: { key: (order) => order.orderId } })); // true
+ * hasBusinessKey(defineProcessor({ ...spec, idempotency: true })); // false
+ * ```
+ */
+export function hasBusinessKey(processor: AnyProcessor): boolean {
+  return typeof processor.idempotency === 'object' && typeof processor.idempotency.key === 'function';
 }

@@ -9,6 +9,15 @@
 export type ClaimState = 'acquired' | 'completed' | 'in-progress';
 
 /**
+ * What {@link IdempotencyStore.lookup} found for one key, by the same rule `begin` applies but without
+ * claiming anything:
+ * - `'completed'`: the effect happened; a delivery now would be skipped as a duplicate.
+ * - `'in-progress'`: an invocation holds a live lock on it.
+ * - `'absent'`: no live item (none, expired, or a lock that ran out): a delivery now would run it.
+ */
+export type KeyState = 'completed' | 'in-progress' | 'absent';
+
+/**
  * The port the batch engine claims and completes idempotency keys through, a whole batch at a time.
  *
  * ## The guarantee, precisely
@@ -57,6 +66,12 @@ export interface IdempotencyStore {
    * store instance did not acquire.
    */
   completionItem?(key: string): TransactWriteItem | undefined;
+  /**
+   * Optional, read-only: the state of each distinct key, claiming and writing nothing (DynamoDB: consistent
+   * `BatchGetItem` reads). Lets a tool tell which records are proven applied before it re-delivers them
+   * (`shardflow destinations redrive`).
+   */
+  lookup?(keys: readonly string[]): Promise<Map<string, KeyState>>;
 }
 
 /** A DynamoDB `TransactWriteItems` entry (structurally: the SDK's `TransactWriteItem`). */

@@ -5,10 +5,11 @@ import {
   distinctKeys,
   epochSeconds,
   expirationFor,
+  keyStateOf,
   type StoredClaim,
 } from './claim-rules.js';
 import { DEFAULT_IDEMPOTENCY_TTL_SECONDS, IdempotencyStatus } from './constants.js';
-import type { ClaimState, IdempotencyStore } from './idempotency-store.js';
+import type { ClaimState, IdempotencyStore, KeyState } from './idempotency-store.js';
 
 /** Options for {@link InMemoryIdempotencyStore}. */
 export interface InMemoryIdempotencyStoreOptions {
@@ -74,6 +75,11 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
       claims.set(key, 'acquired');
     }
     return claims;
+  }
+
+  async lookup(keys: readonly string[]): Promise<Map<string, KeyState>> {
+    const nowMs = this.#now();
+    return new Map(distinctKeys(keys).map((key) => [key, keyStateOf(this.#entries.get(key), nowMs)]));
   }
 
   async finish(completed: readonly string[], released: readonly string[]): Promise<void> {

@@ -18,6 +18,6 @@ export {
 export { DynamoDBIdempotencyStore, type DynamoDBIdempotencyStoreOptions } from './dynamodb-store.js';
 export { type EnsureIdempotencyTableOptions, ensureIdempotencyTable } from './ensure-idempotency-table.js';
 export { IdempotencyStoreError, IdempotencyTableError, InvalidIdempotencyKeyError } from './errors.js';
-export { namespacedKey, recordIdentityKey } from './idempotency-key.js';
-export type { ClaimState, IdempotencyStore, TransactWriteItem } from './idempotency-store.js';
+export { hasBusinessKey, namespacedKey, processorIdempotencyKey, recordIdentityKey } from './idempotency-key.js';
+export type { ClaimState, IdempotencyStore, KeyState, TransactWriteItem } from './idempotency-store.js';
 export { InMemoryIdempotencyStore, type InMemoryIdempotencyStoreOptions } from './in-memory-store.js';

@@ -1,4 +1,5 @@
-import type { ClaimState, IdempotencyStore, TransactWriteItem } from './idempotency-store.js';
+import { IdempotencyStoreError } from './errors.js';
+import type { ClaimState, IdempotencyStore, KeyState, TransactWriteItem } from './idempotency-store.js';
 
 /**
  * An {@link IdempotencyStore} whose implementation (and its SDK client) is loaded on first use, so a
@@ -25,6 +26,12 @@ export class LazyIdempotencyStore implements IdempotencyStore {
 
   async finish(completed: readonly string[], released: readonly string[]): Promise<void> {
     return (await this.#get()).finish(completed, released);
+  }
+
+  async lookup(keys: readonly string[]): Promise<Map<string, KeyState>> {
+    const store = await this.#get();
+    if (store.lookup === undefined) throw new IdempotencyStoreError('this idempotency store cannot look keys up');
+    return store.lookup(keys);
   }
 
   completionItem(key: string): TransactWriteItem | undefined {
