@@ -58,10 +58,21 @@ export interface CliLogger {
 export async function createCliLogger(options: CliLoggerOptions): Promise<CliLogger> {
   const targets: { level: Level; stream: { write(line: string): unknown } }[] = [];
   let file: ReturnType<typeof pino.destination> | undefined;
+  // Set when close() starts: a line logged after that (an in-process invocation finishing after its mapping
+  // stopped) is dropped instead of reaching a destroyed SonicBoom, which would throw and crash the command.
+  let closing = false;
   if (options.file !== undefined) {
     mkdirSync(dirname(options.file), { recursive: true });
-    file = pino.destination({ dest: options.file, append: true, sync: false });
-    targets.push({ level: 'trace', stream: file });
+    const destination = pino.destination({ dest: options.file, append: true, sync: false });
+    file = destination;
+    targets.push({
+      level: 'trace',
+      stream: {
+        write: (line: string) => {
+          if (!closing) destination.write(line);
+        },
+      },
+    });
   }
   if (options.console !== undefined) {
     const { output, pretty, level = 'trace', verbose = false, color = false, width } = options.console;
@@ -83,6 +94,7 @@ export async function createCliLogger(options: CliLoggerOptions): Promise<CliLog
           resolveClose();
           return;
         }
+        closing = true;
         file.once('close', () => resolveClose());
         file.once('error', () => resolveClose());
         file.end();
