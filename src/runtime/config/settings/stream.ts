@@ -1,0 +1,284 @@
+import { DEFAULT_IDEMPOTENCY_TTL_SECONDS } from '../../processing/idempotency/constants.js';
+import { DEFAULT_MAX_FILTERS, type EventPattern, type RouteMatch } from '../../routing/index.js';
+import { DEPLOY_DEFAULTS } from '../../stages/constants.js';
+import { InvalidProcessorError, InvalidSettingValueError } from '../errors.js';
+import type { AnyProcessor } from '../processor.js';
+import { isPlainObject } from '../schema/check.js';
+import {
+  anyOf,
+  boolean,
+  custom,
+  integer,
+  list,
+  object,
+  oneOf,
+  record,
+  required,
+  setting,
+  string,
+} from '../schema/nodes.js';
+import { ON_FAILURE_NODE, QUARANTINE_NODE } from './destinations.js';
+import { checkEnvName, runtimeNode } from './names.js';
+import { checkProcessorSpec, isProcessor } from './processor.js';
+import { SOURCE_NODE } from './source.js';
+
+/**
+ * The settings table of a stream function (`streams.<name>`): its event source mapping, the batch engine,
+ * the function, its source and its routes. Each setting is written once, here: its type and range, its
+ * default (what the local ESM, the handler and the deploy use), its AWS and CloudFormation names, whether a
+ * stage may override it, and its documentation line.
+ *
+ * @example
+ * ```ts
+ * ESM_FIELDS.batchSize.default; // 100
+ * ESM_FIELDS.batchSize.cfn; // 'AWS::Lambda::EventSourceMapping.BatchSize'
+ * ```
+ */
+
+const ESM = 'AWS::Lambda::EventSourceMapping';
+const FUNCTION = 'AWS::Lambda::Function';
+
+/** An ISO-8601 date (or date-time) that `Date` can read. */
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+/** Epoch seconds beyond this are milliseconds (year 5138 in seconds). */
+const MAX_EPOCH_SECONDS = 1e11;
+
+function checkIsoTimestamp(value: string, path: string): void {
+  if (!ISO_8601.test(value) || !Number.isFinite(Date.parse(value))) {
+    throw new InvalidSettingValueError(
+      path,
+      `must be an ISO-8601 date-time such as '2024-05-01T00:00:00Z' (or epoch seconds), got ${JSON.stringify(value)}`,
+    );
+  }
+}
+
+function checkEpochSeconds(value: number, path: string): void {
+  if (!Number.isFinite(value) || value < 0) {
+    throw new InvalidSettingValueError(path, `must be epoch seconds (≥ 0), got ${String(value)}`);
+  }
+  if (value >= MAX_EPOCH_SECONDS) {
+    throw new InvalidSettingValueError(
+      path,
+      `${value} looks like epoch milliseconds: write epoch seconds (${Math.floor(value / 1000)}) or an ISO-8601 date-time`,
+    );
+  }
+}
+
+/** Event source mapping settings, named as in shardflow, mapped to the Lambda API. */
+export const ESM_FIELDS = {
+  batchSize: setting(integer(1, 10_000), {
+    default: 100,
+    aws: 'BatchSize',
+    cfn: `${ESM}.BatchSize`,
+    stage: true,
+    doc: 'Most records in one invocation.',
+  }),
+  batchWindowSeconds: setting(integer(0, 300), {
+    default: 0,
+    aws: 'MaximumBatchingWindowInSeconds',
+    cfn: `${ESM}.MaximumBatchingWindowInSeconds`,
+    stage: true,
+    doc: 'How long the mapping gathers records before invoking.',
+  }),
+  startingPosition: required(oneOf(['TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP']), {
+    aws: 'StartingPosition',
+    cfn: `${ESM}.StartingPosition`,
+    missing: 'is required for stream sources (TRIM_HORIZON | LATEST | AT_TIMESTAMP)',
+    doc: 'Where a new mapping starts reading. `AT_TIMESTAMP` is Kinesis only.',
+  }),
+  startingPositionTimestamp: setting(
+    anyOf('an ISO-8601 date-time or epoch seconds', [
+      string({ rule: 'an ISO-8601 date-time', validate: checkIsoTimestamp }),
+      custom<number>('epoch seconds', (value) => typeof value === 'number', { validate: checkEpochSeconds }),
+    ]),
+    {
+      aws: 'StartingPositionTimestamp',
+      cfn: `${ESM}.StartingPositionTimestamp`,
+      doc: 'With `AT_TIMESTAMP` only: ISO-8601 or epoch seconds (CloudFormation gets epoch seconds).',
+    },
+  ),
+  parallelizationFactor: setting(integer(1, 10), {
+    default: 1,
+    aws: 'ParallelizationFactor',
+    cfn: `${ESM}.ParallelizationFactor`,
+    stage: true,
+    doc: 'Concurrent batches per shard (order is kept per partition key).',
+  }),
+  bisectOnError: setting(boolean(), {
+    default: false,
+    aws: 'BisectBatchOnFunctionError',
+    cfn: `${ESM}.BisectBatchOnFunctionError`,
+    doc: 'Split a failing batch in two and retry the halves.',
+  }),
+  maxRetries: setting(integer(-1, 10_000), {
+    default: -1,
+    aws: 'MaximumRetryAttempts',
+    cfn: `${ESM}.MaximumRetryAttempts`,
+    doc: 'Retries of a failing batch; -1 retries until the records expire.',
+  }),
+  maxRecordAgeSeconds: setting(integer(60, 604_800, { also: [-1] }), {
+    default: -1,
+    aws: 'MaximumRecordAgeInSeconds',
+    cfn: `${ESM}.MaximumRecordAgeInSeconds`,
+    doc: 'Discard records older than this; -1 never discards.',
+  }),
+  tumblingWindowSeconds: setting(integer(0, 900), {
+    default: 0,
+    aws: 'TumblingWindowInSeconds',
+    cfn: `${ESM}.TumblingWindowInSeconds`,
+    doc: 'Tumbling-window length for aggregating processors; 0 is off.',
+  }),
+  filterPatterns: setting(
+    list(custom<EventPattern>('an AWS event pattern (an object)', isPlainObject), {
+      max: DEFAULT_MAX_FILTERS,
+      itemsLabel: 'event patterns',
+    }),
+    {
+      default: [],
+      aws: 'FilterCriteria',
+      cfn: `${ESM}.FilterCriteria`,
+      doc: 'AWS event patterns, ORed: records none matches are dropped by the mapping (never invoked).',
+    },
+  ),
+  onFailure: setting(ON_FAILURE_NODE, {
+    aws: 'DestinationConfig',
+    cfn: `${ESM}.DestinationConfig`,
+    defaultDoc: 'none',
+    doc: 'Where AWS sends the record of a batch it gives up on (after `maxRetries` or `maxRecordAgeSeconds`).',
+  }),
+  metrics: setting(list(oneOf(['EventCount']), { itemsLabel: 'mapping metrics' }), {
+    default: ['EventCount'],
+    aws: 'MetricsConfig',
+    cfn: `${ESM}.MetricsConfig`,
+    doc: 'The mapping’s own CloudWatch metrics (polled, filtered, invoked, failed, dropped, on-failure); [] is off.',
+  }),
+  reportBatchItemFailures: setting(boolean(), {
+    default: true,
+    aws: 'FunctionResponseTypes',
+    cfn: `${ESM}.FunctionResponseTypes`,
+    doc: '`ReportBatchItemFailures`: Lambda reads the handler’s per-record failures.',
+  }),
+};
+
+/** Settings of the batch engine in the handler. */
+export const ENGINE_FIELDS = {
+  ordering: setting(oneOf(['partitionKey', 'shard', 'none']), {
+    default: 'partitionKey',
+    doc: '`partitionKey`: a failed key stops, other keys go on; `shard`: the first failure stops the batch.',
+  }),
+  concurrency: setting(integer(1, 1000), {
+    default: 16,
+    doc: 'Records of different keys processed at once.',
+  }),
+  unmatched: setting(oneOf(['skip', 'quarantine', 'fail']), {
+    default: 'quarantine',
+    doc: 'What happens to a record no route matches.',
+  }),
+  deadlineMarginMs: setting(integer(0, 900_000), {
+    default: 2000,
+    doc: 'Stop starting records when less than this is left before the Lambda deadline.',
+  }),
+  maxRecordBytes: setting(integer(1, 10 * 1024 * 1024), {
+    default: 1024 * 1024,
+    doc: 'Records whose payload is bigger are quarantined (`RecordTooLargeError`).',
+  }),
+  quarantine: setting(QUARANTINE_NODE, {
+    defaultDoc: 'locally `.shardflow/quarantine/<stream>.ndjson`; deployed: none',
+    doc: 'Where permanent failures go, with their record and reason.',
+  }),
+  keepRedactedInQuarantine: setting(boolean(), {
+    default: false,
+    doc: 'Keep quarantined payloads verbatim instead of redacting the `logging.redact` paths.',
+  }),
+  idempotency: setting(
+    object('the idempotency settings of a stream', {
+      table: required(string({ nonEmpty: true }), {
+        doc: 'DynamoDB table name (the stack creates it) or ARN (it exists).',
+      }),
+      ttlSeconds: setting(integer(1, 31_536_000), {
+        default: DEFAULT_IDEMPOTENCY_TTL_SECONDS,
+        doc: 'How long a completed key is remembered.',
+      }),
+    }),
+    { defaultDoc: 'none', doc: 'The store of idempotent processors; required when one is routed.' },
+  ),
+};
+
+/** Settings of the deployed function. */
+export const FUNCTION_FIELDS = {
+  memorySize: setting(integer(128, 10_240), {
+    default: 1024,
+    aws: 'MemorySize',
+    cfn: `${FUNCTION}.MemorySize`,
+    stage: true,
+    doc: 'Function memory, MB.',
+  }),
+  timeoutSeconds: setting(integer(1, 900), {
+    default: 60,
+    aws: 'Timeout',
+    cfn: `${FUNCTION}.Timeout`,
+    stage: true,
+    doc: 'Function timeout, seconds.',
+  }),
+  runtime: setting(runtimeNode(), {
+    aws: 'Runtime',
+    cfn: `${FUNCTION}.Runtime`,
+    stage: true,
+    defaultDoc: `the config's \`runtime\` (${DEPLOY_DEFAULTS.runtime})`,
+    doc: 'Lambda runtime of the function.',
+  }),
+  environment: setting(record('environment variables', string(), { key: checkEnvName, keyName: '<variable>' }), {
+    aws: 'Environment',
+    cfn: `${FUNCTION}.Environment.Variables`,
+    defaultDoc: 'none',
+    doc: 'Extra environment variables (names Lambda does not reserve).',
+  }),
+  discardOnFailure: setting(boolean(), {
+    default: false,
+    doc: 'Accept that AWS discards batches out of retries or age with no `onFailure` (deploys refuse it otherwise).',
+  }),
+};
+
+const processorRef = custom<AnyProcessor>('a processor made by defineProcessor()', isProcessor, {
+  error: InvalidProcessorError,
+  validate: checkProcessorSpec,
+});
+
+/** One routing rule of a stream: records that match go to `processor`; the first match wins. */
+export const ROUTE_NODE = object(
+  'a route',
+  {
+    match: setting(
+      custom<RouteMatch>(
+        'a route match: an object of source, stream, eventName, keys, payload, filter, predicate',
+        isPlainObject,
+      ),
+      { defaultDoc: 'every record', doc: 'When the route applies (every given field must hold).' },
+    ),
+    processor: required(
+      anyOf('a processor made by defineProcessor() or the name of one', [string({ nonEmpty: true }), processorRef]),
+      { missing: 'must be a processor or the name of one', doc: 'The processor, or the name of one in `processors`.' },
+    ),
+  },
+  { moved: { eventName: 'match.eventName', payload: 'match.payload', keys: 'match.keys', filter: 'match.filter' } },
+);
+
+/** Every setting of a stream function. */
+export const STREAM_FIELDS = {
+  source: required(SOURCE_NODE, { doc: 'The Kinesis stream or DynamoDB table the function reads.' }),
+  ...ESM_FIELDS,
+  ...ENGINE_FIELDS,
+  ...FUNCTION_FIELDS,
+  routes: required(list(ROUTE_NODE, { min: 1, itemsLabel: 'routes' }), {
+    missing: 'needs at least one route',
+    doc: 'Routing rules, first match wins.',
+  }),
+};
+
+/** `streams.<name>`. */
+export const STREAM_NODE = object('a stream', STREAM_FIELDS, {
+  moved: { stage: 'stages.<stage>.streams.<stream>', processors: 'processors (top level)' },
+});
+
+/** The processor node of the `processors` list. */
+export const PROCESSOR_REF_NODE = processorRef;
