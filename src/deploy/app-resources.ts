@@ -36,7 +36,7 @@ export function appResourcesOf(config: ShardflowConfigInput): Readonly<Record<st
 /**
  * Resolves the `resources` section for one stage: which resources the stack creates (plain names, scoped to
  * the stage) or references (ARNs), and which functions use each. The section's shape and its stream names
- * were checked by `defineConfig` (the settings table, `settings/resources.ts`).
+ * were checked by `defineConfig` (the settings table, `settings/sections.ts`).
  *
  * @throws {ConfigError} (and subclasses) with the offending path, e.g. `resources.t.partitionKey`
  *

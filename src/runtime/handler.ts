@@ -1,5 +1,5 @@
 import { UnknownSettingError } from './config/errors.js';
-import { closestName } from './config/schema/suggest.js';
+import { closestName } from './config/schema/check.js';
 import { METRICS_FIELDS } from './config/settings/config.js';
 import type { ShardflowConfig } from './config/types.js';
 import { createLogger, type Logger } from './observability/logger.js';

@@ -1,10 +1,15 @@
 import type { Flatten, InputOf, ObjectInput } from './schema/nodes.js';
-import type { RESOURCE_NODE } from './settings/resources.js';
-import type { ALARM_FIELDS, STAGE_FIELDS, STAGE_STREAM_FIELDS, STAGES_NODE } from './settings/stages.js';
+import type {
+  ALARM_FIELDS,
+  RESOURCE_NODE,
+  STAGE_FIELDS,
+  STAGE_STREAM_FIELDS,
+  STAGES_NODE,
+} from './settings/sections.js';
 
 /**
  * Deploy-side sections of the config (`resources`, `stages`): their input types, derived from the settings
- * table (`settings/resources.ts`, `settings/stages.ts`). They live in `config/` so that the config types
+ * table (`settings/sections.ts`). They live in `config/` so that the config types
  * import nothing from the deploy tooling; `deploy/` reads them.
  *
  * @example

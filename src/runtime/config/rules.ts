@@ -13,7 +13,7 @@ import {
   UnsupportedSettingError,
 } from './errors.js';
 import type { AnyProcessor } from './processor.js';
-import { closestName } from './schema/suggest.js';
+import { closestName } from './schema/check.js';
 import { isProcessor } from './settings/processor.js';
 import { ENGINE_FIELDS, FUNCTION_FIELDS } from './settings/stream.js';
 import type { ShardflowConfigInput, StreamConfig } from './types.js';

@@ -1,9 +1,17 @@
 import type { AnyProcessor } from './processor.js';
 import type { Flatten, InputOf, ObjectInput } from './schema/nodes.js';
 import type { CONFIG_FIELDS, LOGGING_FIELDS, METRICS_FIELDS } from './settings/config.js';
-import type { ON_FAILURE_NODE, QUARANTINE_NODE } from './settings/destinations.js';
-import type { DYNAMODB_SOURCE_NODE, KINESIS_SOURCE_NODE } from './settings/source.js';
-import type { ENGINE_FIELDS, ESM_FIELDS, FUNCTION_FIELDS, ROUTE_NODE, STREAM_FIELDS } from './settings/stream.js';
+import type {
+  DYNAMODB_SOURCE_NODE,
+  ENGINE_FIELDS,
+  ESM_FIELDS,
+  FUNCTION_FIELDS,
+  KINESIS_SOURCE_NODE,
+  ON_FAILURE_NODE,
+  QUARANTINE_NODE,
+  ROUTE_NODE,
+  STREAM_FIELDS,
+} from './settings/stream.js';
 
 /**
  * The config's input types, derived from the settings table (`settings/*.ts`), so that what `tsc` accepts is

@@ -1,7 +1,7 @@
 import { InvalidSettingTypeError } from '../config/errors.js';
 import { checkStageReferences } from '../config/rules.js';
 import { checkNode, isPlainObject } from '../config/schema/check.js';
-import { STAGE_STREAM_FIELDS, STAGES_NODE } from '../config/settings/stages.js';
+import { STAGE_STREAM_FIELDS, STAGES_NODE } from '../config/settings/sections.js';
 import type { ShardflowConfig, ShardflowConfigInput, StreamConfig } from '../config/types.js';
 import { ALARM_DEFAULTS } from './constants.js';
 

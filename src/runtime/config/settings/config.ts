@@ -2,8 +2,7 @@ import { parseRedactionPath } from '../../redaction/paths.js';
 import { DEPLOY_DEFAULTS } from '../../stages/constants.js';
 import { boolean, list, object, oneOf, record, required, setting, string } from '../schema/nodes.js';
 import { checkName, LOG_LEVELS, nameNode, runtimeNode } from './names.js';
-import { RESOURCES_NODE } from './resources.js';
-import { STAGES_NODE } from './stages.js';
+import { RESOURCES_NODE, STAGES_NODE } from './sections.js';
 import { PROCESSOR_REF_NODE, STREAM_NODE } from './stream.js';
 
 /**

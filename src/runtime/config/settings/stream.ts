@@ -1,6 +1,8 @@
 import { DEFAULT_IDEMPOTENCY_TTL_SECONDS } from '../../processing/idempotency/constants.js';
+import type { QuarantineWriteFunction } from '../../processing/quarantine/function-quarantine-sink.js';
 import { DEFAULT_MAX_FILTERS, type EventPattern, type RouteMatch } from '../../routing/index.js';
-import { DEPLOY_DEFAULTS } from '../../stages/constants.js';
+import { DEPLOY_DEFAULTS, S3_QUARANTINE_DEFAULT_PREFIX } from '../../stages/constants.js';
+import { DYNAMODB_STREAM_ARN, KINESIS_STREAM_ARN } from '../../stages/resource-refs.js';
 import { InvalidProcessorError, InvalidSettingValueError } from '../errors.js';
 import type { AnyProcessor } from '../processor.js';
 import { isPlainObject } from '../schema/check.js';
@@ -16,15 +18,15 @@ import {
   required,
   setting,
   string,
+  variants,
 } from '../schema/nodes.js';
-import { ON_FAILURE_NODE, QUARANTINE_NODE } from './destinations.js';
 import { checkEnvName, runtimeNode } from './names.js';
 import { checkProcessorSpec, isProcessor } from './processor.js';
-import { SOURCE_NODE } from './source.js';
 
 /**
- * The settings table of a stream function (`streams.<name>`): its event source mapping, the batch engine,
- * the function, its source and its routes. Each setting is written once, here: its type and range, its
+ * The settings table of a stream function (`streams.<name>`): its source (a Kinesis data stream or a DynamoDB
+ * table's stream), its event source mapping and on-failure destination, the batch engine and its quarantine sink,
+ * the function, and its routes. Each setting is written once, here: its type and range, its
  * default (what the local ESM, the handler and the deploy use), its AWS and CloudFormation names, whether a
  * stage may override it, and its documentation line.
  *
@@ -34,6 +36,119 @@ import { SOURCE_NODE } from './source.js';
  * ESM_FIELDS.batchSize.cfn; // 'AWS::Lambda::EventSourceMapping.BatchSize'
  * ```
  */
+
+// Sources.
+
+const create = () =>
+  setting(boolean(), {
+    default: false,
+    doc: 'Deploy: the stack creates it, named `<name>-<stage>`.',
+  });
+
+const importExport = () =>
+  setting(string({ nonEmpty: true }), {
+    doc: 'Deploy: the stream ARN comes from this CloudFormation export (another stack’s output).',
+  });
+
+/** A Kinesis data stream. */
+export const KINESIS_SOURCE_NODE = object('a Kinesis source', {
+  stream: required(string({ nonEmpty: true }), {
+    doc: 'Stream name.',
+    missing: 'a Kinesis source needs a stream name',
+  }),
+  shards: setting(integer(1, 500), {
+    default: 1,
+    doc: 'Shard count when shardflow creates the stream (locally, or when the stack owns it).',
+  }),
+  arn: setting(
+    string({
+      pattern: KINESIS_STREAM_ARN,
+      rule: 'a Kinesis stream ARN (arn:aws:kinesis:<region>:<account>:stream/<name>)',
+    }),
+    {
+      doc: 'Deploy: the ARN of an existing stream. Default: the stream of that name in the stage’s account and region.',
+    },
+  ),
+  create: create(),
+  import: importExport(),
+});
+
+/** A DynamoDB table's stream. */
+export const DYNAMODB_SOURCE_NODE = object('a DynamoDB source', {
+  table: required(string({ nonEmpty: true }), {
+    doc: 'Table name.',
+    missing: 'a DynamoDB source needs a table name',
+  }),
+  streamViewType: setting(oneOf(['NEW_IMAGE', 'OLD_IMAGE', 'NEW_AND_OLD_IMAGES', 'KEYS_ONLY']), {
+    default: 'NEW_AND_OLD_IMAGES',
+    aws: 'StreamViewType',
+    doc: 'Stream view type when shardflow creates the table.',
+  }),
+  keySchema: setting(
+    object('the key schema of a DynamoDB source', {
+      partitionKey: required(string({ nonEmpty: true }), { doc: 'Partition key attribute (type S).' }),
+      sortKey: setting(string({ nonEmpty: true }), { doc: 'Sort key attribute (type S).' }),
+    }),
+    {
+      defaultDoc: "`{ partitionKey: 'id' }`",
+      aws: 'KeySchema',
+      doc: 'Key schema when shardflow creates the table.',
+    },
+  ),
+  streamArn: setting(
+    string({
+      pattern: DYNAMODB_STREAM_ARN,
+      rule: 'a DynamoDB stream ARN (arn:aws:dynamodb:<region>:<account>:table/<table>/stream/<label>)',
+    }),
+    { aws: 'LatestStreamArn', doc: 'Deploy: the ARN of an existing table’s stream.' },
+  ),
+  create: create(),
+  import: importExport(),
+});
+
+/** `streams.<name>.source`. */
+export const SOURCE_NODE = variants('a stream source', {
+  kinesis: KINESIS_SOURCE_NODE,
+  dynamodb: DYNAMODB_SOURCE_NODE,
+});
+
+// Destinations: AWS's on-failure destination (`onFailure`) and shardflow's quarantine sink (`quarantine`).
+
+const nameOrArn = (what: string) =>
+  required(string({ nonEmpty: true }), {
+    doc: `${what} name (the stack creates it, named \`<name>-<stage>\`) or ARN (it exists).`,
+  });
+
+/** `streams.<name>.onFailure`. */
+export const ON_FAILURE_NODE = variants('an on-failure destination', {
+  s3: object('an s3 on-failure destination', { bucket: nameOrArn('Bucket') }),
+  sqs: object('an sqs on-failure destination', { queue: nameOrArn('Queue') }),
+  sns: object('an sns on-failure destination', { topic: nameOrArn('Topic') }),
+});
+
+/** `streams.<name>.quarantine`. */
+export const QUARANTINE_NODE = variants('a quarantine sink', {
+  s3: object('an s3 quarantine sink', {
+    bucket: nameOrArn('Bucket'),
+    prefix: setting(string(), { default: S3_QUARANTINE_DEFAULT_PREFIX, doc: 'Key prefix of the entries.' }),
+  }),
+  sqs: object('an sqs quarantine sink', {
+    queueUrl: required(string({ nonEmpty: true }), { doc: 'URL of an existing queue.' }),
+  }),
+  kinesis: object('a kinesis quarantine sink', { stream: nameOrArn('Stream') }),
+  dynamodb: object('a dynamodb quarantine sink', { table: nameOrArn('Table') }),
+  file: object('a file quarantine sink', {
+    path: required(string({ nonEmpty: true }), { doc: 'NDJSON file (local runs only; a deploy refuses it).' }),
+  }),
+  function: object('a function quarantine sink', {
+    write: required(
+      custom<QuarantineWriteFunction>('a function (entries) => Promise<void>', (value) => typeof value === 'function'),
+      { doc: 'Your own writer: resolve once the entries are stored.' },
+    ),
+  }),
+});
+
+// The stream.
 
 const ESM = 'AWS::Lambda::EventSourceMapping';
 const FUNCTION = 'AWS::Lambda::Function';

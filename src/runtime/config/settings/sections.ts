@@ -1,5 +1,6 @@
 import { ALARM_DEFAULTS, LOG_RETENTION_DAYS } from '../../stages/constants.js';
 import { assertStageName } from '../../stages/deploy-names.js';
+import { InvalidSettingValueError } from '../errors.js';
 import {
   anyOf,
   boolean,
@@ -9,22 +10,28 @@ import {
   object,
   oneOf,
   record,
+  required,
   setting,
   stageFields,
   string,
+  variants,
 } from '../schema/nodes.js';
-import { checkName, LOG_LEVELS } from './names.js';
+import { checkName, envNameNode, LOG_LEVELS } from './names.js';
 import { STREAM_FIELDS } from './stream.js';
 
 /**
- * The settings table of the `stages` section: per stage, the stream settings marked `stage` in the stream
- * table (stage-wide, or for one stream under `streams.<name>`), alarms, log level, log retention and `retain`.
+ * The settings table of the deploy sections. `stages`: per stage, the stream settings marked `stage` in the
+ * stream table (stage-wide, or for one stream under `streams.<name>`), alarms, log level, log retention and
+ * `retain`. `resources`: buckets and tables the processors use, which the stack creates (a name) or references
+ * (an ARN), grants to the streams that use them and passes in an environment variable.
  *
  * @example
  * ```ts
  * Object.keys(STAGE_STREAM_FIELDS); // ['batchSize', 'batchWindowSeconds', 'parallelizationFactor', 'memorySize', 'timeoutSeconds', 'runtime', 'alarms']
  * ```
  */
+
+// Stages.
 
 const SNS_TOPIC_ARN = /^arn:[^:]+:sns:[^:]+:\d{12}:[A-Za-z0-9_-]+$/;
 
@@ -98,3 +105,50 @@ export const STAGES_NODE = record('stages', object('a stage', STAGE_FIELDS), {
   key: (name, path) => assertStageName(name, path),
   keyName: '<stage>',
 });
+
+// Application resources.
+
+function common() {
+  return {
+    env: setting(envNameNode(), {
+      defaultDoc: 'none',
+      doc: 'Environment variable that receives the resource’s physical name in the stage.',
+    }),
+    access: required(oneOf(['read', 'write', 'read-write']), {
+      missing: "must be 'read', 'write' or 'read-write' (permissions are never implied)",
+      doc: 'What the functions may do with it. Required: permissions are never implied.',
+    }),
+    streams: setting(list(string({ nonEmpty: true }), { min: 1, itemsLabel: 'stream names' }), {
+      defaultDoc: 'every stream',
+      doc: 'The streams whose functions get access (and the variable).',
+    }),
+  };
+}
+
+function checkPrefix(prefix: string, path: string): void {
+  if (prefix.includes('*')) throw new InvalidSettingValueError(path, 'must be a key prefix without wildcards');
+}
+
+/** `resources.<name>`. */
+export const RESOURCE_NODE = variants('an application resource', {
+  s3: object('an s3 resource', {
+    bucket: required(string({ nonEmpty: true }), { doc: 'Bucket name (the stack creates it) or ARN (it exists).' }),
+    prefix: setting(string({ validate: checkPrefix }), {
+      defaultDoc: 'the whole bucket',
+      doc: 'Limit object access to keys under this prefix.',
+    }),
+    ...common(),
+  }),
+  dynamodb: object('a dynamodb resource', {
+    table: required(string({ nonEmpty: true }), { doc: 'Table name (the stack creates it) or ARN (it exists).' }),
+    partitionKey: setting(string({ nonEmpty: true }), {
+      doc: 'Partition key (type S) when the stack creates the table.',
+    }),
+    sortKey: setting(string({ nonEmpty: true }), { doc: 'Sort key (type S) when the stack creates the table.' }),
+    ttlAttribute: setting(string({ nonEmpty: true }), { doc: 'TTL attribute when the stack creates the table.' }),
+    ...common(),
+  }),
+});
+
+/** `resources`. */
+export const RESOURCES_NODE = record('resources', RESOURCE_NODE, { key: checkName, keyName: '<resource>' });
