@@ -1,5 +1,6 @@
 import { type EsmSettings, resolveEsmSettings } from '../local/esm/settings.js';
-import { ConfigRangeError, DuplicateNameError } from '../runtime/config/errors.js';
+import { ConfigRangeError } from '../runtime/config/errors.js';
+import { deadlineMarginProblem } from '../runtime/config/rules.js';
 import type { ShardflowConfig, StreamConfig } from '../runtime/config/types.js';
 import { configForStage } from '../runtime/stages/config-for-stage.js';
 import { DEPLOY_DEFAULTS } from '../runtime/stages/constants.js';
@@ -7,7 +8,6 @@ import {
   assertResourceName,
   assertStageName,
   deployedFunctionName,
-  normalizedFunctionName,
   type StreamLogicalIds,
   streamLogicalIds,
 } from '../runtime/stages/deploy-names.js';
@@ -73,23 +73,6 @@ export interface DeployPlan {
   readonly retain: boolean;
   /** Things that deploy but deserve a look (no quarantine, no on-failure destination, …). */
   readonly warnings: readonly string[];
-}
-
-const DEFAULT_DEADLINE_MARGIN_MS = 2000;
-
-function assertDistinctStreamNames(config: ShardflowConfig): void {
-  const seen = new Map<string, string>();
-  for (const name of Object.keys(config.streams)) {
-    const id = normalizedFunctionName(name).toLowerCase();
-    const previous = seen.get(id);
-    if (previous !== undefined) {
-      throw new DuplicateNameError(
-        `streams.${name}`,
-        `duplicates streams.${previous}: stream names become function names and CloudFormation logical IDs, which must differ in more than letter case`,
-      );
-    }
-    seen.set(id, name);
-  }
 }
 
 /** What {@link planDeployment} may be told besides the config and the stage. */
@@ -159,8 +142,8 @@ function warningsOf(plan: StreamDeployPlan): string[] {
  * Resolves a config for one stage: applies the stage's overrides, decides which resources the stack creates
  * and which it references, computes each stream's event source mapping settings with
  * {@link resolveEsmSettings} (the function the local ESM uses too), and checks the rules only a deploy has:
- * stage and resource names AWS accepts, stream names that stay distinct as logical IDs, usable processors, a
- * deadline margin shorter than the timeout, DynamoDB sources whose stream ARN is known, no file quarantine,
+ * stage and resource names AWS accepts, usable processors, a deadline margin (the default one included) shorter
+ * than the timeout, DynamoDB sources whose stream ARN is known, no file quarantine,
  * a runtime AWS still accepts on `options.today` (warned 90 days before its deprecation), and no stream that
  * could lose records silently.
  *
@@ -180,7 +163,6 @@ export function planDeployment(config: ShardflowConfig, stage: string, options: 
   const runtimeWarnings = new Set<string>();
   assertStageName(stage);
   checkProcessors(config);
-  assertDistinctStreamNames(config);
   const deployed = configForStage(config, stage);
   const staged = applyStageOverrides(config, stage);
   const appResources = resolveAppResources(config, stage);
@@ -191,13 +173,9 @@ export function planDeployment(config: ShardflowConfig, stage: string, options: 
     const functionName = deployedFunctionName(config.service, stage, name);
     assertResourceName('lambda-function', functionName, path);
     const esm = resolveEsmSettings(stream);
-    const margin = stream.deadlineMarginMs ?? DEFAULT_DEADLINE_MARGIN_MS;
-    if (margin >= esm.timeoutSeconds * 1000) {
-      throw new ConfigRangeError(
-        `${path}.deadlineMarginMs`,
-        `${margin} ms leaves no time to process within a ${esm.timeoutSeconds} s timeout: raise timeoutSeconds or lower deadlineMarginMs`,
-      );
-    }
+    // defineConfig refuses a margin set too long; here the default margin is held to the timeout too.
+    const marginProblem = deadlineMarginProblem(stream);
+    if (marginProblem !== undefined) throw new ConfigRangeError(`${path}.deadlineMarginMs`, marginProblem);
     const { runtime, path: runtimePath } = runtimeSetting(config, stage, name);
     const runtimeWarning = checkLambdaRuntime(runtime, runtimePath, today);
     if (runtimeWarning !== undefined) runtimeWarnings.add(runtimeWarning);

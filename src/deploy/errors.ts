@@ -1,5 +1,6 @@
 import { ConfigError, ShardflowError } from '../runtime/errors.js';
 
+export { InvalidProcessorError } from '../runtime/config/errors.js';
 export { InvalidResourceNameError } from '../runtime/stages/errors.js';
 
 /**
@@ -18,17 +19,6 @@ export class BundleError extends ShardflowError {
     this.stream = stream;
   }
 }
-
-/**
- * A processor the config names is not usable: its schema is not a zod schema, `process` is not a function,
- * an unknown payload format, a window without `initial`.
- *
- * @example
- * ```ts
- * throw new InvalidProcessorError('processors.order-facts.schema', 'must be a zod schema');
- * ```
- */
-export class InvalidProcessorError extends ConfigError {}
 
 /**
  * A function's Lambda runtime is one AWS no longer lets you create or update functions on: the deploy would

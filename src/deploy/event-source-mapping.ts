@@ -1,4 +1,5 @@
 import type { EsmSettings } from '../local/esm/settings.js';
+import { ESM_FIELDS } from '../runtime/config/settings/stream.js';
 import type { CfnValue } from './cfn.js';
 
 /** What an event source mapping connects: the function, its source and its on-failure destination. */
@@ -11,10 +12,36 @@ export interface EventSourceMappingTargets {
   readonly onFailureArn: CfnValue | undefined;
 }
 
+const RESOURCE = 'AWS::Lambda::EventSourceMapping.';
+
+/**
+ * How a resolved setting is written as its CloudFormation property, for the settings whose value is not written
+ * as it is; `undefined` leaves the property out.
+ */
+const ENCODERS: {
+  readonly [K in keyof typeof ESM_FIELDS]?: (
+    settings: EsmSettings,
+    targets: EventSourceMappingTargets,
+  ) => CfnValue | undefined;
+} = {
+  // CloudFormation takes the timestamp in epoch seconds.
+  startingPositionTimestamp: (settings) =>
+    settings.startingPositionTimestamp === undefined ? undefined : settings.startingPositionTimestamp.getTime() / 1000,
+  filterPatterns: (settings) =>
+    settings.filterPatterns.length === 0
+      ? undefined
+      : { Filters: settings.filterPatterns.map((pattern) => ({ Pattern: JSON.stringify(pattern) })) },
+  onFailure: (_settings, targets) =>
+    targets.onFailureArn === undefined ? undefined : { OnFailure: { Destination: targets.onFailureArn } },
+  metrics: (settings) => (settings.metrics.length === 0 ? undefined : { Metrics: [...settings.metrics] }),
+  reportBatchItemFailures: (settings) => (settings.reportBatchItemFailures ? ['ReportBatchItemFailures'] : []),
+};
+
 /**
  * The `AWS::Lambda::EventSourceMapping` properties of a stream, derived only from its resolved settings
- * (`resolveEsmSettings`, the same values the local ESM runs with). Every setting is written out, defaults
- * included, so an update that drops a setting resets it instead of leaving the old value in place.
+ * (`resolveEsmSettings`, the same values the local ESM runs with) and the settings table, which names each
+ * setting's property. Every setting is written out, defaults included, so an update that drops a setting
+ * resets it instead of leaving the old value in place.
  *
  * @example
  * ```ts
@@ -36,28 +63,11 @@ export function eventSourceMappingProperties(
   const properties: Record<string, CfnValue> = {
     FunctionName: targets.functionArn,
     EventSourceArn: targets.eventSourceArn,
-    StartingPosition: settings.startingPosition,
-    BatchSize: settings.batchSize,
-    MaximumBatchingWindowInSeconds: settings.batchWindowSeconds,
-    ParallelizationFactor: settings.parallelizationFactor,
-    BisectBatchOnFunctionError: settings.bisectOnError,
-    MaximumRetryAttempts: settings.maxRetries,
-    MaximumRecordAgeInSeconds: settings.maxRecordAgeSeconds,
-    TumblingWindowInSeconds: settings.tumblingWindowSeconds,
-    FunctionResponseTypes: settings.reportBatchItemFailures ? ['ReportBatchItemFailures'] : [],
   };
-  if (settings.startingPositionTimestamp !== undefined) {
-    // CloudFormation takes the timestamp in epoch seconds.
-    properties.StartingPositionTimestamp = settings.startingPositionTimestamp.getTime() / 1000;
-  }
-  if (settings.filterPatterns.length > 0) {
-    properties.FilterCriteria = {
-      Filters: settings.filterPatterns.map((pattern) => ({ Pattern: JSON.stringify(pattern) })),
-    };
-  }
-  if (settings.metrics.length > 0) properties.MetricsConfig = { Metrics: [...settings.metrics] };
-  if (targets.onFailureArn !== undefined) {
-    properties.DestinationConfig = { OnFailure: { Destination: targets.onFailureArn } };
+  for (const [key, field] of Object.entries(ESM_FIELDS)) {
+    const encode = ENCODERS[key as keyof typeof ESM_FIELDS];
+    const value = encode === undefined ? (settings[key as keyof EsmSettings] as CfnValue) : encode(settings, targets);
+    if (value !== undefined) properties[field.cfn.slice(RESOURCE.length)] = value;
   }
   return properties;
 }

@@ -1,5 +1,7 @@
+import { UnknownSettingError } from './config/errors.js';
+import { closestName } from './config/schema/check.js';
+import { METRICS_FIELDS } from './config/settings/config.js';
 import type { ShardflowConfig } from './config/types.js';
-import { ConfigError } from './errors.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { type BatchMetrics, createMetrics } from './observability/metrics.js';
 import { BatchEngine, type BatchResult } from './processing/batch-engine.js';
@@ -64,9 +66,15 @@ export function createHandler(
   streamName: string,
   options: HandlerOptions = {},
 ): StreamHandler {
-  const stream = config.streams[streamName];
+  const stream = Object.hasOwn(config.streams, streamName) ? config.streams[streamName] : undefined;
   if (stream === undefined) {
-    throw new ConfigError(`streams.${streamName}`, `no such stream (known: ${Object.keys(config.streams).join(', ')})`);
+    const known = Object.keys(config.streams);
+    const near = closestName(streamName, known);
+    throw new UnknownSettingError(
+      `streams.${streamName}`,
+      `no such stream (known: ${known.join(', ')})`,
+      near === undefined ? [] : [near],
+    );
   }
   const logger =
     options.logger ??
@@ -93,7 +101,7 @@ export function createHandler(
       ? undefined
       : (options.metrics ??
         createMetrics({
-          namespace: config.metrics?.namespace ?? 'shardflow',
+          namespace: config.metrics?.namespace ?? METRICS_FIELDS.namespace.default,
           service: config.service,
           stream: streamName,
           enabled: config.metrics?.enabled ?? IN_LAMBDA,

@@ -11,6 +11,12 @@ import { FIXTURES, type OslsPackageResult, oslsPackage } from './fixtures/deploy
 const BAD_CONFIGS = [
   ['out-of-range.config.ts', 'ConfigRangeError', 'streams.orders.batchSize', 'must be an integer from 1 to 10000'],
   [
+    'typo-setting.config.ts',
+    'UnknownSettingError',
+    'streams.orders.maxRetires',
+    "is not a setting of a stream; did you mean 'maxRetries'?",
+  ],
+  [
     'unknown-processor.config.ts',
     'UnknownProcessorError',
     'streams.orders.routes[1].processor',

@@ -1,55 +1,27 @@
-import type {
-  EsmMetric,
-  OnFailureDestinationConfig,
-  StartingPosition,
-  StreamConfig,
-} from '../../runtime/config/types.js';
-import type { EventPattern } from '../../runtime/routing/index.js';
+import { ESM_FIELDS, FUNCTION_FIELDS } from '../../runtime/config/settings/stream.js';
+import type { OnFailureDestinationConfig, StreamConfig } from '../../runtime/config/types.js';
 
-/** A stream's event source mapping settings with AWS's defaults filled in. */
-export interface EsmSettings {
+/** The event source mapping settings a stream resolves: the table's `ESM_FIELDS` (every one maps to the Lambda API). */
+type EsmKey = keyof typeof ESM_FIELDS;
+
+/** A stream's event source mapping settings with the defaults of the settings table filled in. */
+export type EsmSettings = {
+  readonly [K in Exclude<EsmKey, 'startingPositionTimestamp' | 'onFailure'>]-?: Exclude<StreamConfig[K], undefined>;
+} & {
   readonly sourceType: 'kinesis' | 'dynamodb';
-  readonly batchSize: number;
-  readonly batchWindowSeconds: number;
-  readonly startingPosition: StartingPosition;
+  /** `AT_TIMESTAMP` only. */
   readonly startingPositionTimestamp: Date | undefined;
-  readonly parallelizationFactor: number;
-  readonly bisectOnError: boolean;
-  /** -1 = retry until the record expires. */
-  readonly maxRetries: number;
-  /** -1 = never expire (within the stream's retention). */
-  readonly maxRecordAgeSeconds: number;
-  readonly tumblingWindowSeconds: number;
-  readonly filterPatterns: readonly EventPattern[];
-  readonly reportBatchItemFailures: boolean;
   readonly onFailure: OnFailureDestinationConfig | undefined;
-  /** `MetricsConfig.Metrics`: the mapping's own event counts (polled, filtered, invoked, failed, dropped, on-failure). */
-  readonly metrics: readonly EsmMetric[];
   readonly timeoutSeconds: number;
   readonly memorySize: number;
-}
-
-/** AWS's defaults for stream event source mappings (CreateEventSourceMapping API reference). */
-export const ESM_DEFAULTS = {
-  batchSize: 100,
-  batchWindowSeconds: 0,
-  parallelizationFactor: 1,
-  bisectOnError: false,
-  maxRetries: -1,
-  maxRecordAgeSeconds: -1,
-  tumblingWindowSeconds: 0,
-  /** shardflow's default (AWS's is none): the mapping's event counts, so dashboards show what it polled and dropped. */
-  metrics: ['EventCount'] as readonly EsmMetric[],
-  timeoutSeconds: 60,
-  memorySize: 1024,
-} as const;
+};
 
 /** Lambda's synchronous invocation payload limit: a batch never exceeds it. */
 export const INVOKE_PAYLOAD_LIMIT_BYTES = 6 * 1024 * 1024;
 
 /**
- * The event source mapping settings of a stream, with defaults applied. The one function both the
- * local ESM and the deploy packaging read, so what runs locally is what gets deployed.
+ * The event source mapping settings of a stream, with the settings table's defaults applied. The one function
+ * both the local ESM and the deploy packaging read, so what runs locally is what gets deployed.
  *
  * @example
  * ```ts
@@ -58,24 +30,14 @@ export const INVOKE_PAYLOAD_LIMIT_BYTES = 6 * 1024 * 1024;
  * ```
  */
 export function resolveEsmSettings(stream: StreamConfig): EsmSettings {
+  const resolved: Record<string, unknown> = { sourceType: stream.source.type };
+  for (const [key, field] of Object.entries(ESM_FIELDS)) {
+    resolved[key] = stream[key as EsmKey] ?? ('default' in field ? field.default : undefined);
+  }
   const timestamp = stream.startingPositionTimestamp;
-  return {
-    sourceType: stream.source.type,
-    batchSize: stream.batchSize ?? ESM_DEFAULTS.batchSize,
-    batchWindowSeconds: stream.batchWindowSeconds ?? ESM_DEFAULTS.batchWindowSeconds,
-    startingPosition: stream.startingPosition,
-    startingPositionTimestamp:
-      timestamp === undefined ? undefined : new Date(typeof timestamp === 'number' ? timestamp * 1000 : timestamp),
-    parallelizationFactor: stream.parallelizationFactor ?? ESM_DEFAULTS.parallelizationFactor,
-    bisectOnError: stream.bisectOnError ?? ESM_DEFAULTS.bisectOnError,
-    maxRetries: stream.maxRetries ?? ESM_DEFAULTS.maxRetries,
-    maxRecordAgeSeconds: stream.maxRecordAgeSeconds ?? ESM_DEFAULTS.maxRecordAgeSeconds,
-    tumblingWindowSeconds: stream.tumblingWindowSeconds ?? ESM_DEFAULTS.tumblingWindowSeconds,
-    filterPatterns: stream.filterPatterns ?? [],
-    reportBatchItemFailures: stream.reportBatchItemFailures ?? true,
-    onFailure: stream.onFailure,
-    metrics: stream.metrics ?? ESM_DEFAULTS.metrics,
-    timeoutSeconds: stream.timeoutSeconds ?? ESM_DEFAULTS.timeoutSeconds,
-    memorySize: stream.memorySize ?? ESM_DEFAULTS.memorySize,
-  };
+  resolved.startingPositionTimestamp =
+    timestamp === undefined ? undefined : new Date(typeof timestamp === 'number' ? timestamp * 1000 : timestamp);
+  resolved.timeoutSeconds = stream.timeoutSeconds ?? FUNCTION_FIELDS.timeoutSeconds.default;
+  resolved.memorySize = stream.memorySize ?? FUNCTION_FIELDS.memorySize.default;
+  return resolved as EsmSettings;
 }

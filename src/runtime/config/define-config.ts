@@ -1,12 +1,14 @@
-import { compileFilterCriteria, compileRouteMatch } from '../routing/index.js';
 import type { AnyProcessor } from './processor.js';
 import type { ShardflowConfig, ShardflowConfigInput } from './types.js';
 import { validateConfig } from './validate-config.js';
 
 /**
  * Declares a shardflow application: its streams, their event source mapping settings and their routes.
- * Validates everything at definition time (AWS ranges, unknown or duplicate processors, malformed
- * patterns), so a bad config fails at import, never on the first record.
+ * Validates everything at definition time against the settings table (see docs/config-reference.md): unknown
+ * keys at every level (with "did you mean"), wrong types, AWS's ranges, impossible combinations, routes that
+ * cannot match or never run, unknown or duplicate processors, malformed patterns and redaction paths. A bad
+ * config fails at import with a named `ConfigError` subclass and the path of the setting, never on the first
+ * record.
  *
  * @example
  * ```ts
@@ -33,12 +35,9 @@ export function defineConfig<const TProcessors extends readonly AnyProcessor[]>(
   input: ShardflowConfigInput<TProcessors>,
 ): ShardflowConfig<TProcessors> {
   const processorsByName = validateConfig(input as ShardflowConfigInput);
-  for (const [name, stream] of Object.entries(input.streams)) {
-    for (const [i, route] of stream.routes.entries()) {
-      compileRouteMatch(route.match, `streams.${name}.routes[${i}].match`);
-    }
-    if (stream.filterPatterns)
-      compileFilterCriteria([...stream.filterPatterns], { path: `streams.${name}.filterPatterns` });
-  }
-  return Object.freeze({ ...input, kind: 'shardflow.config' as const, processorsByName });
+  return Object.freeze({
+    ...input,
+    kind: 'shardflow.config' as const,
+    processorsByName,
+  }) as ShardflowConfig<TProcessors>;
 }

@@ -3,6 +3,7 @@ import type { Logger } from '../observability/logger.js';
 import type { AbortSignalLike, DeadlineSignal } from '../processing/deadline-signal.js';
 import type { TransactWriteItem } from '../processing/idempotency/idempotency-store.js';
 import type { PayloadFormat, StreamRecord } from '../records/stream-record.js';
+import { checkProcessorSpec } from './settings/processor.js';
 
 /** The tumbling window an invocation belongs to, with this processor's slice of the carried state. */
 export interface WindowContext<TState> {
@@ -131,7 +132,10 @@ export type AnyProcessor = Processor<any, any, string, any>;
 
 /**
  * Defines a typed record processor. The payload type is inferred from the zod schema, which is built
- * once here and reused for every record.
+ * once here and reused for every record. The spec is checked here (see docs/config-reference.md): unknown
+ * keys, a name routes can use, a zod schema, a `format` in its exact case, functions where they belong.
+ *
+ * @throws {ConfigError} subclasses with the path `processors.<name>.<field>`
  *
  * @example
  * ```ts
@@ -157,5 +161,6 @@ export function defineProcessor<
   const TName extends string = string,
   TBatch = never,
 >(spec: ProcessorSpec<TSchema, TState, TName, TBatch>): Processor<TSchema, TState, TName, TBatch> {
+  checkProcessorSpec(spec);
   return Object.freeze({ ...spec, kind: 'shardflow.processor' as const });
 }

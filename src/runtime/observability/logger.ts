@@ -1,4 +1,5 @@
 import { type LoggerOptions, type Logger as PinoLogger, pino } from 'pino';
+import { LOG_LEVELS } from '../config/settings/names.js';
 import { ConfigError } from '../errors.js';
 import type { StreamRecord, UndecodableRecord } from '../records/stream-record.js';
 import { createRedactor, REDACTED, type Redactor } from '../redaction/index.js';
@@ -62,7 +63,7 @@ export interface CreateLoggerOptions {
 /** The value redacted fields are replaced with. */
 export { REDACTED };
 
-const LEVELS = new Set(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
+const LEVELS = new Set<string>(LOG_LEVELS);
 
 function resolveLevel(explicit: string | undefined): string {
   const [source, value] =

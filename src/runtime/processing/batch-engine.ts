@@ -1,5 +1,6 @@
 import pLimit from 'p-limit';
 import type { AnyProcessor } from '../config/processor.js';
+import { ENGINE_FIELDS } from '../config/settings/stream.js';
 import type { StreamConfig } from '../config/types.js';
 import { PermanentError, UnattributableFailureError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
@@ -100,9 +101,10 @@ interface WorkItem {
   transient: Error | undefined;
 }
 
-const DEFAULT_CONCURRENCY = 16;
-const DEFAULT_DEADLINE_MARGIN_MS = 2000;
-const DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
+/** Engine defaults, from the settings table. */
+const DEFAULT_CONCURRENCY = ENGINE_FIELDS.concurrency.default;
+const DEFAULT_DEADLINE_MARGIN_MS = ENGINE_FIELDS.deadlineMarginMs.default;
+const DEFAULT_MAX_RECORD_BYTES = ENGINE_FIELDS.maxRecordBytes.default;
 const DEFAULT_LOCK_MS = 15 * 60 * 1000;
 /** Idempotency namespace of quarantine writes; processor names cannot contain `$` (validateConfig), so it never collides. */
 const QUARANTINE_NAMESPACE = '$quarantine';
@@ -184,7 +186,7 @@ export class BatchEngine {
   /** Phase 1 (pure): route and validate every record; find the ones that must fail the batch. */
   #prepare(entries: readonly DecodedEntry[], logger: Logger): WorkItem[] {
     const { stream } = this.#options;
-    const unmatched = stream.unmatched ?? 'quarantine';
+    const unmatched = stream.unmatched ?? ENGINE_FIELDS.unmatched.default;
     const items: WorkItem[] = new Array(entries.length);
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i]!;
@@ -300,7 +302,7 @@ export class BatchEngine {
   ): Promise<void> {
     const { stream } = this.#options;
     // Windowed aggregation needs one order for the shard so that the returned state matches the checkpoint.
-    const ordering = windows !== undefined ? 'shard' : (stream.ordering ?? 'partitionKey');
+    const ordering = windows !== undefined ? 'shard' : (stream.ordering ?? ENGINE_FIELDS.ordering.default);
     const startedKeys = new Set<string>();
 
     const runGroup = async (group: readonly WorkItem[]): Promise<void> => {

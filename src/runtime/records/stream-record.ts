@@ -1,10 +1,11 @@
+import type { PAYLOAD_FORMATS } from '../config/settings/processor.js';
 import type { AttributeValue, DynamoDBStreamRecord, KinesisStreamRecord } from './lambda-events.js';
 
 /** The two stream sources shardflow understands. */
 export type StreamSourceType = 'kinesis' | 'dynamodb';
 
-/** How a Kinesis record's data is turned into the value a processor's schema validates. */
-export type PayloadFormat = 'json' | 'text' | 'bytes';
+/** How a Kinesis record's data is turned into the value a processor's schema validates (see `PAYLOAD_FORMATS`). */
+export type PayloadFormat = (typeof PAYLOAD_FORMATS)[number];
 
 /** DynamoDB Streams event names. */
 export type DynamoDBEventName = 'INSERT' | 'MODIFY' | 'REMOVE';

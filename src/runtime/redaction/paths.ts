@@ -1,4 +1,5 @@
-import { ConfigError } from '../errors.js';
+import { InvalidSettingTypeError, InvalidSettingValueError } from '../config/errors.js';
+import type { ConfigError } from '../errors.js';
 
 /** A path segment: a property name (list positions are names too: `"2"`), or {@link WILDCARD}. */
 export type PathSegment = string | typeof WILDCARD;
@@ -27,7 +28,7 @@ interface MutableNode {
 const IDENTIFIER_STOP = new Set(['.', '[', ']', '"', "'", '`']);
 
 function invalid(setting: string, path: string, why: string): ConfigError {
-  return new ConfigError(setting, `${JSON.stringify(path)} is not a redaction path: ${why}`);
+  return new InvalidSettingValueError(setting, `${JSON.stringify(path)} is not a redaction path: ${why}`);
 }
 
 /**
@@ -45,7 +46,8 @@ function invalid(setting: string, path: string, why: string): ConfigError {
  * ```
  */
 export function parseRedactionPath(path: string, setting = 'logging.redact'): PathSegment[] {
-  if (typeof path !== 'string') throw new ConfigError(setting, `redaction paths are strings, got ${typeof path}`);
+  if (typeof path !== 'string')
+    throw new InvalidSettingTypeError(setting, `redaction paths are strings, got ${typeof path}`);
   if (path === '') throw invalid(setting, path, 'it is empty');
   const segments: PathSegment[] = [];
   let i = 0;
@@ -162,7 +164,8 @@ function finish(node: MutableNode): PathNode {
  * ```
  */
 export function compileRedactionPaths(paths: readonly string[], setting = 'logging.redact'): PathNode {
-  if (!Array.isArray(paths)) throw new ConfigError(setting, `must be an array of paths, got ${typeof paths}`);
+  if (!Array.isArray(paths))
+    throw new InvalidSettingTypeError(setting, `must be an array of paths, got ${typeof paths}`);
   const root = emptyNode();
   for (const path of paths) insert(root, parseRedactionPath(path, setting));
   return finish(root);

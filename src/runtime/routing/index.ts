@@ -30,5 +30,5 @@ export type {
   PatternRule,
 } from './pattern-types.js';
 export { compileRecordFilter, type RecordFilter } from './record-filter.js';
-export { compileRouteMatch, type RecordMatcher, type RouteMatch } from './route-matcher.js';
+export { compileRouteMatch, EVENT_NAMES, type RecordMatcher, type RouteMatch } from './route-matcher.js';
 export { createRouter, type Route, type RouteResult, type Router } from './router.js';

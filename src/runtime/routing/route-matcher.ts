@@ -31,7 +31,8 @@ export type RecordMatcher = (record: StreamRecord) => boolean;
 
 const MATCH_FIELDS = new Set(['source', 'stream', 'eventName', 'keys', 'payload', 'filter', 'predicate']);
 const SOURCES: readonly StreamSourceType[] = ['kinesis', 'dynamodb'];
-const EVENT_NAMES: Readonly<Record<string, StreamSourceType>> = {
+/** The event names records carry, and the source whose records carry each. */
+export const EVENT_NAMES: Readonly<Record<string, StreamSourceType>> = {
   INSERT: 'dynamodb',
   MODIFY: 'dynamodb',
   REMOVE: 'dynamodb',

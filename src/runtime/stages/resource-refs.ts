@@ -63,8 +63,10 @@ const ARN_PATTERNS: Readonly<Record<ResourceKind, RegExp>> = {
   'dynamodb-table': /^arn:[a-z-]+:dynamodb:[a-z0-9-]+:\d{12}:table\/([^/]+)$/,
   'kinesis-stream': /^arn:[a-z-]+:kinesis:[a-z0-9-]+:\d{12}:stream\/([^/]+)$/,
 };
-const KINESIS_STREAM_ARN = ARN_PATTERNS['kinesis-stream'];
-const DYNAMODB_STREAM_ARN = /^arn:[a-z-]+:dynamodb:[a-z0-9-]+:\d{12}:table\/[^/]+\/stream\/[^/]+$/;
+/** A Kinesis stream ARN (`arn:aws:kinesis:<region>:<account>:stream/<name>`). */
+export const KINESIS_STREAM_ARN = ARN_PATTERNS['kinesis-stream'];
+/** A DynamoDB stream ARN (`arn:aws:dynamodb:<region>:<account>:table/<table>/stream/<label>`). */
+export const DYNAMODB_STREAM_ARN = /^arn:[a-z-]+:dynamodb:[a-z0-9-]+:\d{12}:table\/[^/]+\/stream\/[^/]+$/;
 const SQS_QUEUE_URL = /^https:\/\/sqs\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/(\d{12})\/([A-Za-z0-9_-]{1,80})$/;
 
 /**

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { checkProcessors } from '../../../src/deploy/check-processors.js';
-import { InvalidProcessorError } from '../../../src/deploy/errors.js';
+import {
+  type ConfigError,
+  InvalidSettingTypeError,
+  InvalidSettingValueError,
+  MissingSettingError,
+  UnknownSettingError,
+} from '../../../src/runtime/config/errors.js';
 import { defineProcessor } from '../../../src/runtime/config/processor.js';
 import { deployConfig, ordersStream } from './fixtures.js';
 
@@ -36,13 +42,19 @@ describe('checkProcessors', () => {
     expect(act).not.toThrow();
   });
 
-  it.each([
-    ['a schema that is not zod', { schema: { parse() {} } }, 'processors.p.schema'],
-    ['process that is not a function', { process: 'nope' }, 'processors.p.process'],
-    ['an unknown payload format', { format: 'xml' }, 'processors.p.format'],
-    ['an idempotency key that is not a function', { idempotency: { key: 'orderId' } }, 'processors.p.idempotency'],
-    ['a batch without commit', { batch: { create: () => [] } }, 'processors.p.batch'],
-  ])('rejects %s at %s', (_case, override, path) => {
+  it.each<[string, Record<string, unknown>, new (...args: never[]) => ConfigError, string]>([
+    ['a schema that is not zod', { schema: { parse() {} } }, InvalidSettingTypeError, 'processors.p.schema'],
+    ['process that is not a function', { process: 'nope' }, InvalidSettingTypeError, 'processors.p.process'],
+    ['an unknown payload format', { format: 'xml' }, InvalidSettingValueError, 'processors.p.format'],
+    [
+      'an idempotency key that is not a function',
+      { idempotency: { key: 'orderId' } },
+      InvalidSettingTypeError,
+      'processors.p.idempotency.key',
+    ],
+    ['a batch without commit', { batch: { create: () => [] } }, MissingSettingError, 'processors.p.batch.commit'],
+    ['an unknown key', { proccess() {} }, UnknownSettingError, 'processors.p.proccess'],
+  ])('rejects %s at %s (already at defineConfig)', (_case, override, errorClass, path) => {
     // Arrange
     const processor = { kind: 'shardflow.processor', name: 'p', schema: z.object({}), process() {}, ...override };
 
@@ -50,7 +62,7 @@ describe('checkProcessors', () => {
     const act = () => checkProcessors(withProcessor(processor));
 
     // Assert
-    expect(act).toThrow(InvalidProcessorError);
+    expect(act).toThrow(errorClass);
     expect(act).toThrow(expect.objectContaining({ path }));
   });
 });

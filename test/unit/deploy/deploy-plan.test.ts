@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { planDeployment } from '../../../src/deploy/deploy-plan.js';
-import { InvalidProcessorError, InvalidResourceNameError } from '../../../src/deploy/errors.js';
-import { ConfigRangeError, DuplicateNameError } from '../../../src/runtime/config/errors.js';
+import { InvalidResourceNameError } from '../../../src/deploy/errors.js';
+import { ConfigRangeError, DuplicateNameError, InvalidSettingTypeError } from '../../../src/runtime/config/errors.js';
 import { defineProcessor } from '../../../src/runtime/config/processor.js';
 import { clicksStream, deployConfig, ordersStream } from './fixtures.js';
 
@@ -30,28 +30,28 @@ describe('planDeployment', () => {
     expect(plan.warnings).toEqual([]);
   });
 
-  it('rejects two streams whose names differ only in case', () => {
-    // Arrange
-    const config = deployConfig({ orders: ordersStream(), Orders: clicksStream() });
-
+  it('rejects two streams whose names differ only in case (already at defineConfig)', () => {
     // Act
-    const act = () => planDeployment(config, 'dev');
+    const act = () => planDeployment(deployConfig({ orders: ordersStream(), Orders: clicksStream() }), 'dev');
 
     // Assert
     expect(act).toThrow(DuplicateNameError);
     expect(act).toThrow(expect.objectContaining({ path: 'streams.Orders' }));
   });
 
-  it('rejects a deadline margin that leaves no time within the timeout', () => {
+  it('rejects a deadline margin that leaves no time within the timeout (set: at defineConfig; default: here)', () => {
     // Arrange
-    const config = deployConfig({ orders: ordersStream({ timeoutSeconds: 2, deadlineMarginMs: 2000 }) });
+    const defaultMargin = deployConfig({ orders: ordersStream({ timeoutSeconds: 2 }) });
 
     // Act
-    const act = () => planDeployment(config, 'dev');
+    const setMargin = () => deployConfig({ orders: ordersStream({ timeoutSeconds: 2, deadlineMarginMs: 2000 }) });
+    const planned = () => planDeployment(defaultMargin, 'dev');
 
     // Assert
-    expect(act).toThrow(ConfigRangeError);
-    expect(act).toThrow(expect.objectContaining({ path: 'streams.orders.deadlineMarginMs' }));
+    for (const act of [setMargin, planned]) {
+      expect(act).toThrow(ConfigRangeError);
+      expect(act).toThrow(expect.objectContaining({ path: 'streams.orders.deadlineMarginMs' }));
+    }
   });
 
   it('rejects a function name over Lambda’s 64 characters', () => {
@@ -66,16 +66,15 @@ describe('planDeployment', () => {
     expect(act).toThrow('is not a Lambda function name');
   });
 
-  it('checks the processors the config names', () => {
-    // Arrange
-    const broken = defineProcessor({ name: 'broken', schema: { parse: () => ({}) } as never, process() {} });
-    const config = deployConfig({ orders: ordersStream({ routes: [{ processor: broken }] }) });
-
+  it('checks the processors the config names (already at defineProcessor)', () => {
     // Act
-    const act = () => planDeployment(config, 'dev');
+    const act = () => {
+      const broken = defineProcessor({ name: 'broken', schema: { parse: () => ({}) } as never, process() {} });
+      return planDeployment(deployConfig({ orders: ordersStream({ routes: [{ processor: broken }] }) }), 'dev');
+    };
 
     // Assert
-    expect(act).toThrow(InvalidProcessorError);
+    expect(act).toThrow(InvalidSettingTypeError);
     expect(act).toThrow(expect.objectContaining({ path: 'processors.broken.schema' }));
   });
 

@@ -81,12 +81,9 @@ describe('validateStages', () => {
     ],
     ['alarm threshold 0', { prod: { alarms: { errors: 0 } } }, ConfigRangeError, 'stages.prod.alarms.errors'],
     ['stage name with capitals', { Prod: {} }, InvalidResourceNameError, 'stages.Prod'],
-  ])('rejects %s at %s', (_case, stages, errorClass, path) => {
-    // Arrange
-    const config = withStages(stages);
-
+  ])('rejects %s at %s (already at defineConfig)', (_case, stages, errorClass, path) => {
     // Act
-    const act = () => validateStages(config);
+    const act = () => validateStages(withStages(stages));
 
     // Assert
     expect(act).toThrow(errorClass);

@@ -3,20 +3,15 @@ import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { AwsSdkClient } from '../../aws/sdk-client.js';
+import type { QuarantineSettings } from '../../config/types.js';
 import { ConfigError } from '../../errors.js';
 import { FileQuarantineSink } from './file-quarantine-sink.js';
-import { FunctionQuarantineSink, type QuarantineWriteFunction } from './function-quarantine-sink.js';
+import { FunctionQuarantineSink } from './function-quarantine-sink.js';
 import type { QuarantineEntry, QuarantineSink } from './quarantine-entry.js';
 import { QuarantineWriteError } from './quarantine-write-error.js';
 
 /** Where a stream's quarantined records go, as written in `shardflow.config.ts`. */
-export type QuarantineSinkSpec =
-  | { readonly type: 's3'; readonly bucket: string; readonly prefix?: string }
-  | { readonly type: 'sqs'; readonly queueUrl: string }
-  | { readonly type: 'kinesis'; readonly stream: string }
-  | { readonly type: 'dynamodb'; readonly table: string }
-  | { readonly type: 'file'; readonly path: string }
-  | { readonly type: 'function'; readonly write: QuarantineWriteFunction };
+export type QuarantineSinkSpec = QuarantineSettings;
 
 /** SDK clients to use instead of the defaults (tests, the local ESM pointing at emulators). */
 export interface QuarantineClients {
