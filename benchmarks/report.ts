@@ -184,6 +184,7 @@ function coldstartSection(run: BenchRun): string[] {
       [
         'handler',
         'import ms: median (p25–p75, min–max)',
+        'import CPU ms',
         'first invoke ms',
         'zip KiB',
         'JS at import KiB',
@@ -194,6 +195,7 @@ function coldstartSection(run: BenchRun): string[] {
       coldstart.contenders.map((c) => [
         `${c.id}${c.failures > 0 ? ` ✗ ${c.failures} failed` : ''}`,
         spreadCell(c.importMs),
+        spreadCell(c.importCpuMs),
         spreadCell(c.firstInvokeMs),
         kib(c.bundle.zipBytes),
         kib(c.bundle.staticCodeBytes),
@@ -204,10 +206,11 @@ function coldstartSection(run: BenchRun): string[] {
     ),
     '',
     markdownTable(
-      ['÷ powertools, per round', 'import ratio', 'first-invoke ratio', 'targets'],
+      ['÷ powertools, per round', 'import ratio', 'import CPU ratio', 'first-invoke ratio', 'targets'],
       coldstart.ratios.map((r) => [
         r.contender,
         spreadCell(r.importRatio, '×'),
+        spreadCell(r.importCpuRatio, '×'),
         spreadCell(r.firstInvokeRatio, '×'),
         `${r.meetsImportTarget ? '✓' : '✗'} import, ${r.meetsZipTarget ? '✓' : '✗'} zip, ${r.noClientBeforeNeeded ? '✓' : '✗'} no client before needed`,
       ]),
@@ -480,7 +483,7 @@ export function headline(run: BenchRun): string[] {
   for (const ratio of run.coldstart?.ratios ?? []) {
     const contender = run.coldstart!.contenders.find((c) => c.id === ratio.contender)!;
     lines.push(
-      `cold start, ${ratio.contender} vs Powertools: import ${contender.importMs.median} ms vs ${powertools?.importMs.median} ms (${formatRatio(ratio.importRatio.median)} per round, median), zip ${kib(contender.bundle.zipBytes)} KiB vs ${powertools ? kib(powertools.bundle.zipBytes) : '–'} KiB`,
+      `cold start, ${ratio.contender} vs Powertools: import ${contender.importMs.median} ms vs ${powertools?.importMs.median} ms (${formatRatio(ratio.importRatio.median)} per round, median; CPU time ${formatRatio(ratio.importCpuRatio.median)}), zip ${kib(contender.bundle.zipBytes)} KiB vs ${powertools ? kib(powertools.bundle.zipBytes) : '–'} KiB`,
     );
   }
   for (const ratio of run.micro?.ratios.filter((r) => r.batchSize === 100) ?? []) {

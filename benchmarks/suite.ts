@@ -72,7 +72,7 @@ export function benchPlan(quick: boolean): BenchPlan {
     };
   }
   return {
-    coldstart: { rounds: 20, batchSize: 100 },
+    coldstart: { rounds: 30, batchSize: 100 },
     micro: {
       sources: ['kinesis', 'dynamodb'],
       batchSizes: [1, 10, 100, 1000, 10_000],

@@ -126,10 +126,19 @@ export interface ColdstartContenderReport {
   readonly id: ColdstartId;
   readonly label: string;
   readonly bundle: ColdstartBundleReport;
+  /** Wall-clock time of `await import()`. */
   readonly importMs: Spread;
+  /** CPU time of the import (user + system): what the import cost the machine, less sensitive to its load. */
+  readonly importCpuMs: Spread;
   readonly firstInvokeMs: Spread;
+  readonly firstInvokeCpuMs: Spread;
   /** Every round's figures, in round order. */
-  readonly samples: { readonly importMs: readonly number[]; readonly firstInvokeMs: readonly number[] };
+  readonly samples: {
+    readonly importMs: readonly number[];
+    readonly importCpuMs: readonly number[];
+    readonly firstInvokeMs: readonly number[];
+    readonly firstInvokeCpuMs: readonly number[];
+  };
   /** `batchItemFailures` of the first invocation (0 = every record accepted). */
   readonly failures: number;
 }
@@ -137,7 +146,10 @@ export interface ColdstartContenderReport {
 /** A shardflow contender ÷ Powertools, round by round (both started in the same round). */
 export interface ColdstartRatio {
   readonly contender: ColdstartId;
+  /** Wall-clock import time ÷ Powertools', per round: what the target is about. */
   readonly importRatio: Spread;
+  /** CPU time of the import ÷ Powertools', per round. */
+  readonly importCpuRatio: Spread;
   readonly firstInvokeRatio: Spread;
   readonly meetsImportTarget: boolean;
   readonly meetsZipTarget: boolean;
@@ -164,7 +176,7 @@ export interface ColdstartReport {
 export const COLDSTART_TARGETS = { importRatio: 1.5, zipKiB: 450 } as const;
 
 const INCLUDES =
-  'Each figure comes from a fresh `node` process (no flags) that times `await import(bundle/index.mjs)` and then the first invocation with a batch of Kinesis records; processes run one at a time, contenders interleaved round by round (order alternating). Bundles use the esbuild options of the deploy bundler (`src/deploy/bundle-function.ts`: ESM, node24 target, minified, split into chunks, linked source maps); zips are made with its `zipDirectory`. Which modules an import evaluates comes from separate runs with module hooks (not timed).';
+  'Each figure comes from a fresh `node` process (no flags) that times `await import(bundle/index.mjs)` and then the first invocation with a batch of Kinesis records, in wall-clock time and in CPU time (user + system of the process: what the work cost, less sensitive to other load on the machine); processes run one at a time, contenders interleaved round by round (order alternating). Bundles use the esbuild options of the deploy bundler (`src/deploy/bundle-function.ts`: ESM, node24 target, minified, split into chunks, linked source maps); zips are made with its `zipDirectory`. Which modules an import evaluates comes from separate runs with module hooks (not timed).';
 
 async function describeBundle(
   bundle: BundledHandler,
@@ -259,10 +271,14 @@ export async function runColdstart(options: ColdstartOptions): Promise<Coldstart
         label: contender.label,
         bundle: described.get(contender.id)!,
         importMs: spread(results.map((r) => r.importMs)),
+        importCpuMs: spread(results.map((r) => r.importCpuMs)),
         firstInvokeMs: spread(results.map((r) => r.invokeMs)),
+        firstInvokeCpuMs: spread(results.map((r) => r.invokeCpuMs)),
         samples: {
           importMs: results.map((r) => round(r.importMs, 4)),
+          importCpuMs: results.map((r) => round(r.importCpuMs, 4)),
           firstInvokeMs: results.map((r) => round(r.invokeMs, 4)),
+          firstInvokeCpuMs: results.map((r) => round(r.invokeCpuMs, 4)),
         },
         failures: Math.max(...results.map((r) => r.failures)),
       };
@@ -278,6 +294,7 @@ export async function runColdstart(options: ColdstartOptions): Promise<Coldstart
       return {
         contender: contender.id,
         importRatio,
+        importCpuRatio: spread(results.map((r, i) => r.importCpuMs / baseline[i]!.importCpuMs)),
         firstInvokeRatio: spread(results.map((r, i) => r.invokeMs / baseline[i]!.invokeMs)),
         meetsImportTarget: importRatio.median <= COLDSTART_TARGETS.importRatio,
         meetsZipTarget: bundle.zipBytes <= COLDSTART_TARGETS.zipKiB * 1024,

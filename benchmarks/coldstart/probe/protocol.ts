@@ -8,10 +8,13 @@ export interface ProbeInput {
 
 /** What one probe process measured, printed as one JSON line on standard output. */
 export interface ProbeResult {
-  /** `await import(index.mjs)`, ms. */
+  /** `await import(index.mjs)`, ms of wall-clock time. */
   readonly importMs: number;
-  /** The first invocation of the handler with the batch, ms. */
+  /** CPU time (user + system, every thread of the process) the import took, ms: steadier than wall-clock time on a busy machine. */
+  readonly importCpuMs: number;
+  /** The first invocation of the handler with the batch, ms of wall-clock time. */
   readonly invokeMs: number;
+  readonly invokeCpuMs: number;
   readonly records: number;
   /** `batchItemFailures` of the response (0 for a valid batch). */
   readonly failures: number;
