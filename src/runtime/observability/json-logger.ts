@@ -2,13 +2,14 @@ import { formatMessage, quote, stringify } from './line-format.js';
 import type { LogDestination, LogFn, Logger } from './logger.js';
 
 /*
- * Why shardflow writes its log lines itself instead of through pino. Measured with the cold-start suite
- * (`npm run bench -- --suite coldstart`; fresh `node` processes, esbuild bundles with the deploy bundler's
- * options, Node 20, a shared 2-core VM): importing a bundle that holds nothing but `import { pino } from 'pino'`
- * takes 9.3–9.9 ms against 0.8–1.0 ms for an empty one (+1 ms to create a logger) — of a one-processor
- * handler's 43–47 ms, next to Powertools' 26–30 ms for the same handler, and the difference between meeting
- * and missing the target of 1.5× Powertools' import time (43.2 ms with pino, 35.9 ms without, same rounds).
- * The cost is pino's transport support (thread-stream, worker_threads: ≈ 4 ms, never used by a function),
+ * Why shardflow writes its log lines itself instead of through pino. Measured like the cold-start suite
+ * (`npm run bench -- --suite coldstart`: fresh `node` processes importing esbuild bundles made with the deploy
+ * bundler's options; Node 20, a shared 2-core VM; fastest of 15 interleaved rounds): a bundle holding nothing
+ * but `import { pino } from 'pino'` imports in 9.3 ms, an empty one in 0.8 ms, and creating the logger adds
+ * 1 ms. The one-processor handler imported in 43.2 ms with pino and 35.9 ms without it, against 25.9 ms for
+ * the Powertools handler: pino was the difference between missing and meeting the target of 1.5× Powertools'
+ * import time (the suite's run after this change: 1.32×, see docs/benchmarks.md, "Cold start"). The cost is
+ * pino's transport support (thread-stream and worker_threads, ≈ 4 ms, which a function never uses),
  * sonic-boom (≈ 3.5 ms) and Node's `assert`, which both require and which sets up `process.stderr` on load.
  *
  * What is kept is pino's output, byte for byte: the same line layout (`level` label, ISO `time`, bindings,
