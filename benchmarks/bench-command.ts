@@ -1,11 +1,12 @@
 import { relative } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import type { SuiteName } from './suite.js';
 
 /** Options of `shardflow bench`. */
 export interface BenchCommandOptions {
   /** A short smoke run (what the test suite runs) instead of the full matrix. */
   readonly quick?: boolean;
-  /** Local suites to run: `micro`, `e2e`, `memory` (default all). */
+  /** Local suites to run: `coldstart`, `micro`, `e2e`, `memory` (default all). */
   readonly suites?: readonly string[];
   /** Where run directories go. Default `benchmarks/results`. */
   readonly out?: string;
@@ -39,7 +40,7 @@ export interface BenchOutput {
   log(line: string): void;
 }
 
-const SUITE_NAMES = ['micro', 'e2e', 'memory'];
+const SUITE_NAMES: readonly string[] = ['coldstart', 'micro', 'e2e', 'memory'] satisfies readonly SuiteName[];
 const DEFAULT_MEMORY_SIZES = [128, 256, 512, 1024, 1769, 3008];
 
 function list<T>(parse: (item: string) => T) {
@@ -63,7 +64,8 @@ function suiteName(value: string): string {
 }
 
 /**
- * Runs `shardflow bench`: the local suites (handler overhead vs Powertools and a hand loop, end to end
+ * Runs `shardflow bench`: the local suites (cold start and zip size of a bundled handler vs Powertools,
+ * handler overhead vs Powertools and a hand loop, end to end
  * through the local ESM vs a bare GetRecords→invoke loop, memory sweep with Lambda's CPU share), or cloud
  * mode (`--target aws|emulated`): deploy one function per memory size, drive the streams, collect, remove.
  * Writes `results.json`, `summary.md` and SVG charts into a new directory under `--out`.
@@ -89,7 +91,7 @@ export async function runBenchCommand(options: BenchCommandOptions, output: Benc
   } else if (target === 'local') {
     written = await runBench({
       quick: options.quick ?? false,
-      suites: (options.suites ?? SUITE_NAMES) as ('micro' | 'e2e' | 'memory')[],
+      suites: (options.suites ?? SUITE_NAMES) as SuiteName[],
       outDir,
       progress,
       command,
@@ -144,7 +146,7 @@ export async function runBenchCommand(options: BenchCommandOptions, output: Benc
 export function registerBench(program: Command, defaults: { readonly commandLine?: () => string } = {}): Command {
   return program
     .command('bench')
-    .description('benchmark the handler, the local ESM and Lambda memory sizes (or a deployed bench stage)')
+    .description('benchmark cold start, the handler, the local ESM and Lambda memory sizes (or a deployed bench stage)')
     .option('--quick', 'a short smoke run instead of the full matrix')
     .option('--suite <names>', `local suites, comma-separated (${SUITE_NAMES.join(', ')})`, list(suiteName))
     .option('--out <dir>', 'parent directory of the run directory', 'benchmarks/results')

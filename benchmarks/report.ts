@@ -1,3 +1,4 @@
+import type { ColdstartContenderReport, Spread } from './coldstart/run-coldstart.js';
 import type { E2eMeasurement } from './e2e/run-e2e.js';
 import { formatRate, formatRatio, markdownTable, round } from './lib/markdown.js';
 import { type ChartSeries, renderLineChart } from './lib/svg-chart.js';
@@ -154,6 +155,77 @@ export function renderCharts(run: BenchRun): ReportFile[] {
     });
   }
   return charts;
+}
+
+function spreadCell(value: Spread, unit = ''): string {
+  return `${value.median}${unit} (${value.p25}–${value.p75}, ${value.min}–${value.max})`;
+}
+
+function kib(bytes: number): string {
+  return (bytes / 1024).toFixed(1);
+}
+
+function topOrigins(contender: ColdstartContenderReport, count: number): string {
+  const entries = Object.entries(contender.bundle.staticOrigins);
+  const shown = entries.slice(0, count).map(([origin, bytes]) => `${origin} ${kib(bytes)}`);
+  return entries.length > count ? `${shown.join(', ')}, … (${entries.length - count} more)` : shown.join(', ');
+}
+
+function coldstartSection(run: BenchRun): string[] {
+  const coldstart = run.coldstart;
+  if (!coldstart) return [];
+  const { settings, targets } = coldstart;
+  return [
+    '## Cold start (bundled handler, fresh process)',
+    '',
+    `${coldstart.includes} ${settings.rounds} rounds; first invocation: ${settings.batchSize} records of ${settings.orderBytes}-byte JSON orders, all valid. Targets: import ≤ ${targets.importRatio}× Powertools (median of the per-round ratios), zip ≤ ${targets.zipKiB} KiB, no \`@aws-sdk/client-*\` evaluated before a record needs it.`,
+    '',
+    markdownTable(
+      [
+        'handler',
+        'import ms: median (p25–p75, min–max)',
+        'import CPU ms',
+        'first invoke ms',
+        'zip KiB',
+        'JS at import KiB',
+        'JS in zip KiB',
+        '@aws-sdk evaluated at import',
+        'after first invoke',
+      ],
+      coldstart.contenders.map((c) => [
+        `${c.id}${c.failures > 0 ? ` ✗ ${c.failures} failed` : ''}`,
+        spreadCell(c.importMs),
+        spreadCell(c.importCpuMs),
+        spreadCell(c.firstInvokeMs),
+        kib(c.bundle.zipBytes),
+        kib(c.bundle.staticCodeBytes),
+        kib(c.bundle.codeBytes),
+        c.bundle.sdkEvaluated.atImport.join(', ') || 'none',
+        c.bundle.sdkEvaluated.afterFirstInvoke.join(', ') || 'none',
+      ]),
+    ),
+    '',
+    markdownTable(
+      ['÷ powertools, per round', 'import ratio', 'import CPU ratio', 'first-invoke ratio', 'targets'],
+      coldstart.ratios.map((r) => [
+        r.contender,
+        spreadCell(r.importRatio, '×'),
+        spreadCell(r.importCpuRatio, '×'),
+        spreadCell(r.firstInvokeRatio, '×'),
+        `${r.meetsImportTarget ? '✓' : '✗'} import, ${r.meetsZipTarget ? '✓' : '✗'} zip, ${r.noClientBeforeNeeded ? '✓' : '✗'} no client before needed`,
+      ]),
+    ),
+    '',
+    '### What the import evaluates: KiB per package in the chunks loaded at import',
+    '',
+    markdownTable(
+      ['handler', 'packages (largest first)'],
+      coldstart.contenders.map((c) => [c.id, topOrigins(c, 10)]),
+    ),
+    '',
+    ...coldstart.contenders.map((c) => `- ${c.id}: ${c.label}.`),
+    '',
+  ];
 }
 
 function microSection(run: BenchRun): string[] {
@@ -396,8 +468,9 @@ function cloudSection(run: BenchRun): string[] {
 }
 
 /**
- * The headline figures of a run: shardflow vs Powertools and vs the hand loop at batch 100 (Kinesis),
- * the local ESM vs the ceiling (batch 100, window 0, PF 1) and the cost-optimal memory size.
+ * The headline figures of a run: cold start and zip size vs Powertools, shardflow vs Powertools and vs the
+ * hand loop at batch 100 (Kinesis), the local ESM vs the ceiling (batch 100, window 0, PF 1) and the
+ * cost-optimal memory size.
  *
  * @example
  * ```ts
@@ -406,6 +479,13 @@ function cloudSection(run: BenchRun): string[] {
  */
 export function headline(run: BenchRun): string[] {
   const lines: string[] = [];
+  const powertools = run.coldstart?.contenders.find((c) => c.id === 'powertools');
+  for (const ratio of run.coldstart?.ratios ?? []) {
+    const contender = run.coldstart!.contenders.find((c) => c.id === ratio.contender)!;
+    lines.push(
+      `cold start, ${ratio.contender} vs Powertools: import ${contender.importMs.median} ms vs ${powertools?.importMs.median} ms (${formatRatio(ratio.importRatio.median)} per round, median; CPU time ${formatRatio(ratio.importCpuRatio.median)}), zip ${kib(contender.bundle.zipBytes)} KiB vs ${powertools ? kib(powertools.bundle.zipBytes) : '–'} KiB`,
+    );
+  }
   for (const ratio of run.micro?.ratios.filter((r) => r.batchSize === 100) ?? []) {
     lines.push(
       `shardflow vs Powertools with parser (${ratio.source}, batch 100): ${formatRatio(ratio.vsPowertoolsParser)}; vs Powertools without parser: ${formatRatio(ratio.vsPowertoolsPlain)}; vs the hand-written loop: ${formatRatio(ratio.vsHandLoop)}`,
@@ -465,6 +545,7 @@ export function renderSummary(run: BenchRun, _charts: readonly string[]): string
   const top = headline(run);
   if (top.length > 0) lines.push('## Headline', '', ...top.map((line) => `- ${line}`), '');
   lines.push(
+    ...coldstartSection(run),
     ...microSection(run),
     ...profileSection(run),
     ...e2eSection(run),

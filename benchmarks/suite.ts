@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { CloudReport } from './cloud/run-cloud.js';
+import { type ColdstartOptions, type ColdstartReport, runColdstart } from './coldstart/run-coldstart.js';
 import { type E2eOptions, type E2eReport, runE2e } from './e2e/run-e2e.js';
 import { detectCgroups } from './lib/cgroup.js';
 import { describeMachine, type MachineDescription } from './lib/machine.js';
@@ -13,11 +14,12 @@ import { type MicroOptions, type MicroReport, runMicro } from './micro/run-micro
 import { renderCharts, renderSummary } from './report.js';
 
 /** The local suites. */
-export const SUITES = ['micro', 'e2e', 'memory'] as const;
+export const SUITES = ['coldstart', 'micro', 'e2e', 'memory'] as const;
 export type SuiteName = (typeof SUITES)[number];
 
 /** Sizes and durations of a run: the full plan (≈ 12 minutes on 2 cores) or the quick smoke plan. */
 export interface BenchPlan {
+  readonly coldstart: Omit<ColdstartOptions, 'progress'>;
   readonly micro: Omit<MicroOptions, 'progress'> & {
     /** Profiles of shardflow's handler (source, batch size). */
     readonly profiles: readonly (readonly [MicroSource, number])[];
@@ -45,6 +47,7 @@ export interface BenchPlan {
 export function benchPlan(quick: boolean): BenchPlan {
   if (quick) {
     return {
+      coldstart: { rounds: 3, batchSize: 100 },
       micro: {
         sources: ['kinesis', 'dynamodb'],
         batchSizes: [10, 100],
@@ -69,6 +72,7 @@ export function benchPlan(quick: boolean): BenchPlan {
     };
   }
   return {
+    coldstart: { rounds: 30, batchSize: 100 },
     micro: {
       sources: ['kinesis', 'dynamodb'],
       batchSizes: [1, 10, 100, 1000, 10_000],
@@ -114,6 +118,7 @@ export interface BenchRun {
   readonly machine: MachineDescription;
   readonly loadAverageAtEnd: readonly number[];
   readonly plan?: BenchPlan;
+  readonly coldstart?: ColdstartReport;
   readonly micro?: MicroReport;
   readonly profiles?: readonly Omit<HandlerProfile, 'cpuProfile'>[];
   readonly e2e?: E2eReport;
@@ -191,12 +196,13 @@ export async function writeRun(
 }
 
 /**
- * Runs the local suites (micro, end to end, memory sweep) in this process and its workers, then writes
- * the results. Suites run one after another (never in parallel: they would measure each other).
+ * Runs the local suites (cold start, micro, end to end, memory sweep) in this process and its workers, then
+ * writes the results. Suites run one after another (never in parallel: they would measure each other); the
+ * cold-start suite first, before anything of this run has warmed the machine up.
  *
  * @example
  * ```ts
- * const { dir } = await runBench({ quick: true, suites: ['micro', 'e2e', 'memory'], outDir: 'benchmarks/results',
+ * const { dir } = await runBench({ quick: true, suites: ['coldstart', 'micro'], outDir: 'benchmarks/results',
  *   progress: createProgress(), command: 'npm run bench -- --quick' });
  * ```
  */
@@ -209,6 +215,9 @@ export async function runBench(options: RunBenchOptions): Promise<WrittenRun> {
   const wants = (suite: SuiteName) => options.suites.includes(suite);
   const extra: { name: string; content: string }[] = [];
 
+  const coldstart = wants('coldstart')
+    ? await runColdstart({ ...plan.coldstart, progress: options.progress })
+    : undefined;
   let micro: MicroReport | undefined;
   let profiles: Omit<HandlerProfile, 'cpuProfile'>[] | undefined;
   if (wants('micro')) {
@@ -254,6 +263,7 @@ export async function runBench(options: RunBenchOptions): Promise<WrittenRun> {
     machine,
     loadAverageAtEnd: loadavg().map((value) => Math.round(value * 100) / 100),
     plan,
+    ...(coldstart ? { coldstart } : {}),
     ...(micro ? { micro } : {}),
     ...(profiles ? { profiles } : {}),
     ...(e2e ? { e2e } : {}),

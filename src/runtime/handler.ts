@@ -1,3 +1,4 @@
+import { defaultClients } from './aws/lazy-sdk.js';
 import { UnknownSettingError } from './config/errors.js';
 import { closestName } from './config/schema/check.js';
 import { METRICS_FIELDS } from './config/settings/config.js';
@@ -5,6 +6,7 @@ import type { ShardflowConfig } from './config/types.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { type BatchMetrics, createMetrics } from './observability/metrics.js';
 import { BatchEngine, type BatchResult } from './processing/batch-engine.js';
+import { DynamoDBIdempotencyStore } from './processing/idempotency/dynamodb-store.js';
 import type { IdempotencyStore } from './processing/idempotency/idempotency-store.js';
 import { LazyIdempotencyStore } from './processing/idempotency/lazy-store.js';
 import type { QuarantineClients } from './processing/quarantine/index.js';
@@ -84,17 +86,14 @@ export function createHandler(
   const idempotency =
     options.idempotency ??
     (idempotencyTable
-      ? new LazyIdempotencyStore(async () => {
-          const [{ DynamoDBClient }, { DynamoDBIdempotencyStore }] = await Promise.all([
-            import('@aws-sdk/client-dynamodb'),
-            import('./processing/idempotency/dynamodb-store.js'),
-          ]);
-          return new DynamoDBIdempotencyStore({
-            client: options.clients?.dynamodb ?? new DynamoDBClient({}),
-            tableName: idempotencyTable.table,
-            ttlSeconds: idempotencyTable.ttlSeconds,
-          });
-        })
+      ? new LazyIdempotencyStore(
+          async () =>
+            new DynamoDBIdempotencyStore({
+              client: options.clients?.dynamodb ?? (await defaultClients.dynamodb()),
+              tableName: idempotencyTable.table,
+              ttlSeconds: idempotencyTable.ttlSeconds,
+            }),
+        )
       : undefined);
   const metrics =
     options.metrics === false || config.metrics?.enabled === false

@@ -2,6 +2,10 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { originOf, staticOutputs } from '../../benchmarks/coldstart/bundle-handler.js';
+import { ORDER_BYTES } from '../../benchmarks/coldstart/handlers/order.js';
+import { orderPayload } from '../../benchmarks/coldstart/order-event.js';
+import { spread } from '../../benchmarks/coldstart/run-coldstart.js';
 import { benchPayload, dynamodbBenchEvent, kinesisBenchEvent, PAYLOAD_BYTES } from '../../benchmarks/lib/fixtures.js';
 import { LatencyHistogram } from '../../benchmarks/lib/latency-histogram.js';
 import { formatRate, markdownTable } from '../../benchmarks/lib/markdown.js';
@@ -169,6 +173,59 @@ describe('report building blocks', () => {
       ['run', 'src/runtime/processing/batch-engine.ts', 100],
       ['json', 'src/runtime/records/kinesis-record.ts', 75],
     ]);
+  });
+});
+
+describe('cold-start building blocks', () => {
+  it('pads every order to exactly 840 bytes of JSON', () => {
+    // Act
+    const sizes = [0, 7, 99_999].map((i) => Buffer.byteLength(JSON.stringify(orderPayload(i))));
+    // Assert
+    expect(ORDER_BYTES).toBe(840);
+    expect(sizes).toEqual([840, 840, 840]);
+  });
+
+  it('summarises measurements as median, quartiles and range', () => {
+    // Act
+    const summary = spread([4, 1, 3, 2]);
+    // Assert
+    expect(summary).toEqual({ median: 2.5, p25: 1.75, p75: 3.25, min: 1, max: 4 });
+  });
+
+  it('names the package or repository folder of a bundle input', () => {
+    // Act
+    const origins = [
+      '../../main/node_modules/@aws-sdk/client-sqs/dist-es/index.js',
+      'node_modules/zod/v4/classic/schemas.js',
+      'src/runtime/handler.ts',
+    ].map(originOf);
+    // Assert
+    expect(origins).toEqual(['@aws-sdk/client-sqs', 'zod', 'src/runtime/']);
+  });
+
+  it('follows static imports from index.mjs, not dynamic ones, to find what an import evaluates', () => {
+    // Arrange
+    const output = (imports: { path: string; kind: 'import-statement' | 'dynamic-import' }[]) => ({
+      bytes: 1,
+      inputs: {},
+      imports: imports.map((link) => ({ ...link, external: false })),
+      exports: [],
+    });
+    const metafile = {
+      inputs: {},
+      outputs: {
+        'out/index.mjs': output([
+          { path: 'out/chunks/shared.mjs', kind: 'import-statement' },
+          { path: 'out/chunks/sqs.mjs', kind: 'dynamic-import' },
+        ]),
+        'out/chunks/shared.mjs': output([]),
+        'out/chunks/sqs.mjs': output([{ path: 'out/chunks/shared.mjs', kind: 'import-statement' }]),
+      },
+    };
+    // Act
+    const statics = staticOutputs(metafile);
+    // Assert
+    expect(statics.sort()).toEqual(['out/chunks/shared.mjs', 'out/index.mjs']);
   });
 });
 

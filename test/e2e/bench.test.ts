@@ -7,9 +7,10 @@ import { registerBench } from '../../benchmarks/bench-command.js';
 import type { BenchRun } from '../../benchmarks/suite.js';
 
 /**
- * `shardflow bench --quick` for real: micro suite (shardflow vs Powertools vs a hand loop), end to end on
- * kinesalite (local ESM vs the bare loop), memory sweep in worker processes (cgroups when the machine
- * allows). Asserts the output's structure and sanity, never a timing.
+ * `shardflow bench --quick` for real: cold start (bundled handlers imported by fresh processes), micro suite
+ * (shardflow vs Powertools vs a hand loop), end to end on kinesalite (local ESM vs the bare loop), memory
+ * sweep in worker processes (cgroups when the machine allows). Asserts the output's structure and sanity,
+ * never a timing.
  */
 describe('shardflow bench --quick (real suites, kinesalite, worker processes)', () => {
   let out: string;
@@ -67,6 +68,24 @@ describe('shardflow bench --quick (real suites, kinesalite, worker processes)', 
     expect(run.machine.node).toBe(process.version);
     expect(['cgroup-v2', 'cgroup-v1', 'modelled']).toContain(run.machine.cgroupMode);
     expect(run.machine.loadAverageAtStart).toHaveLength(3);
+  });
+
+  it('bundles and zips both cold-start handlers, times fresh imports and finds no SDK client evaluated early', () => {
+    // Assert
+    const coldstart = run.coldstart!;
+    expect(coldstart.contenders.map((c) => c.id)).toEqual(['powertools', 'shardflow', 'shardflow-sdk-external']);
+    for (const contender of coldstart.contenders) {
+      expect(contender.samples.importMs).toHaveLength(coldstart.settings.rounds);
+      expect(contender.importMs.min).toBeGreaterThan(0);
+      expect(contender.importMs.min).toBeLessThanOrEqual(contender.importMs.median);
+      expect(contender.importMs.median).toBeLessThanOrEqual(contender.importMs.max);
+      expect(contender.failures).toBe(0);
+      expect(contender.bundle.zipBytes).toBeGreaterThan(0);
+      expect(contender.bundle.staticOrigins).toHaveProperty('zod');
+    }
+    expect(coldstart.contenders[1]!.bundle.sdkInBundle).toContain('@aws-sdk/client-sqs');
+    expect(coldstart.contenders[2]!.bundle.sdkInBundle).not.toContain('@aws-sdk/client-sqs');
+    expect(coldstart.ratios.map((r) => r.noClientBeforeNeeded)).toEqual([true, true]);
   });
 
   it('measures every contender at every batch size and source, shardflow correct, with ratios', () => {
@@ -141,7 +160,13 @@ describe('shardflow bench --quick (real suites, kinesalite, worker processes)', 
 
   it('summarises every suite in markdown with links to the charts', () => {
     // Assert
-    for (const heading of ['## Headline', '## Handler overhead (micro)', '## End to end', '## Memory sweep']) {
+    for (const heading of [
+      '## Headline',
+      '## Cold start',
+      '## Handler overhead (micro)',
+      '## End to end',
+      '## Memory sweep',
+    ]) {
       expect(summary).toContain(heading);
     }
     for (const chart of ['micro-kinesis.svg', 'e2e-throughput.svg', 'e2e-p99.svg', 'memory-cost.svg']) {

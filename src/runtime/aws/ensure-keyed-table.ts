@@ -1,11 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  CreateTableCommand,
-  DescribeTableCommand,
-  type DynamoDBClient,
-  type KeySchemaElement,
-  type TableDescription,
-} from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient, KeySchemaElement, TableDescription } from '@aws-sdk/client-dynamodb';
+import { loadDynamoDBSdk } from './lazy-sdk.js';
 
 /** What {@link ensureKeyedTable} makes sure of, and how its caller names what goes wrong. */
 export interface KeyedTableSpec {
@@ -41,6 +36,7 @@ export async function ensureKeyedTable(client: DynamoDBClient, spec: KeyedTableS
   if (spec.sortKey !== undefined) keys.push({ AttributeName: spec.sortKey, KeyType: 'RANGE' });
   let table = await describeTable(client, spec);
   if (table === undefined) {
+    const { CreateTableCommand } = await loadDynamoDBSdk();
     try {
       await client.send(
         new CreateTableCommand({
@@ -69,6 +65,7 @@ export async function ensureKeyedTable(client: DynamoDBClient, spec: KeyedTableS
 }
 
 async function describeTable(client: DynamoDBClient, spec: KeyedTableSpec): Promise<TableDescription | undefined> {
+  const { DescribeTableCommand } = await loadDynamoDBSdk();
   try {
     return (await client.send(new DescribeTableCommand({ TableName: spec.tableName }))).Table;
   } catch (error) {

@@ -1,8 +1,9 @@
-import { type LoggerOptions, type Logger as PinoLogger, pino } from 'pino';
 import { LOG_LEVELS } from '../config/settings/names.js';
 import { ConfigError } from '../errors.js';
 import type { StreamRecord, UndecodableRecord } from '../records/stream-record.js';
 import { createRedactor, REDACTED, type Redactor } from '../redaction/index.js';
+import { JsonLogger, type LineWriter, STDOUT } from './json-logger.js';
+import { serializeError } from './serialize-error.js';
 
 /** One level's log method: `logger.info('message')`, `logger.info({ orderId }, 'message')`, `logger.error(err, 'message')`. */
 export interface LogFn {
@@ -12,7 +13,8 @@ export interface LogFn {
 
 /**
  * The structured logger shardflow hands to processors (`ctx.logger`) and accepts in `HandlerOptions.logger`.
- * {@link createLogger} returns a pino logger; any pino logger (or another logger with these methods) fits.
+ * {@link createLogger} returns shardflow's own (pino's line format); any pino logger (or another logger with
+ * these methods) fits.
  * shardflow's own interface rather than pino's type, so that its declarations need neither pino's types nor
  * the `@types/node` they load.
  *
@@ -80,9 +82,11 @@ function resolveLevel(explicit: string | undefined): string {
 }
 
 /**
- * Creates shardflow's structured JSON logger (pino): one JSON object per line with `level` as a label
- * (`"info"`), an ISO-8601 `time`, `msg`, and configured paths redacted as `"[REDACTED]"`. The engine
- * derives a child logger per invocation (`awsRequestId`) and per record ({@link recordBindings}).
+ * Creates shardflow's structured JSON logger: pino's line format (one JSON object per line with `level` as
+ * a label (`"info"`), an ISO-8601 `time`, bindings, fields, `msg`; errors under `err` as pino serializes
+ * them), configured paths redacted as `"[REDACTED]"`, written by shardflow itself to keep pino out of the
+ * cold start (see `json-logger.ts`). The engine derives a child logger per invocation (`awsRequestId`) and
+ * per record ({@link recordBindings}).
  *
  * @throws ConfigError when the level is unknown or a redaction path is invalid.
  *
@@ -94,28 +98,22 @@ function resolveLevel(explicit: string | undefined): string {
  */
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
   const redactor = createRedactor(options.redact ?? [], 'logging.redact');
-  const config: LoggerOptions = {
-    level: resolveLevel(options.level),
-    base: options.base === undefined ? null : redactor.value(options.base),
-    timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-  };
-  if (redactor.active) {
-    config.formatters!.log = (line) => redactLine(line, redactor);
-    // The line's `err` is serialized (and redacted) in `formatters.log`; pino's serializer runs after it.
-    config.serializers = { err: (value: unknown) => (value instanceof Error ? pino.stdSerializers.err(value) : value) };
-    config.hooks = {
-      logMethod(args, method) {
+  const level = resolveLevel(options.level);
+  const base = options.base === undefined ? undefined : redactor.value(options.base);
+  const destination = options.destination ?? STDOUT;
+  const writer: LineWriter = redactor.active
+    ? {
+        destination,
+        // The line's `err` is serialized (and redacted) with the line's fields; this leaves it alone then.
+        serializeErr: (value) => (value instanceof Error ? serializeError(value) : value),
+        fields: (line) => redactLine(line, redactor),
+        bindings: (bindings) => safely(redactor, bindings) as Record<string, unknown>,
         // Objects interpolated into the message (`logger.info('%o', order)`); the first argument, when an
-        // object, is the line's fields, which `formatters.log` redacts.
-        const redacted = args.map((arg, i) => (i === 0 || typeof arg !== 'object' ? arg : safely(redactor, arg)));
-        return method.apply(this, redacted as Parameters<typeof method>);
-      },
-    };
-  }
-  const logger = options.destination === undefined ? pino(config) : pino(config, options.destination);
-  if (redactor.active) redactBindings(logger, redactor);
-  return logger;
+        // object, is the line's fields, which `fields` redacts.
+        args: (args) => args.map((arg, i) => (i === 0 || typeof arg !== 'object' ? arg : safely(redactor, arg))),
+      }
+    : { destination, serializeErr: serializeError };
+  return JsonLogger.root(writer, level, base);
 }
 
 /** What a line holds when its fields cannot be read to be redacted (a getter that throws): nothing. */
@@ -132,35 +130,11 @@ function safely(redactor: Redactor, value: unknown): unknown {
 function redactLine(line: Record<string, unknown>, redactor: Redactor): Record<string, unknown> {
   try {
     const err = line.err;
-    const serialized = err instanceof Error ? { ...line, err: pino.stdSerializers.err(err) } : line;
+    const serialized = err instanceof Error ? { ...line, err: serializeError(err) } : line;
     return redactor.value(serialized);
   } catch {
     return { ...UNREDACTABLE };
   }
-}
-
-/**
- * Child-logger bindings are serialized by pino once, when the child is made, without `formatters.log`.
- * Every child is `Object.create(parent)`, so overriding `child` and `setBindings` on the root covers the
- * whole tree.
- */
-function redactBindings(logger: PinoLogger, redactor: Redactor): void {
-  const child = logger.child;
-  const setBindings = logger.setBindings;
-  Object.defineProperty(logger, 'child', {
-    configurable: true,
-    writable: true,
-    value(this: PinoLogger, bindings: Record<string, unknown>, childOptions?: unknown) {
-      return child.call(this, safely(redactor, bindings) as Record<string, unknown>, childOptions as never);
-    },
-  });
-  Object.defineProperty(logger, 'setBindings', {
-    configurable: true,
-    writable: true,
-    value(this: PinoLogger, bindings: Record<string, unknown>) {
-      setBindings.call(this, safely(redactor, bindings) as Record<string, unknown>);
-    },
-  });
 }
 
 /** Correlation fields of one record, carried by every record-level log line. */

@@ -1,17 +1,8 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  type AttributeValue,
-  BatchGetItemCommand,
-  BatchWriteItemCommand,
-  type CancellationReason,
-  ConditionalCheckFailedException,
-  DeleteItemCommand,
-  type DynamoDBClient,
-  TransactWriteItemsCommand,
-  type WriteRequest,
-} from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, CancellationReason, DynamoDBClient, WriteRequest } from '@aws-sdk/client-dynamodb';
 import pLimit from 'p-limit';
+import { loadDynamoDBSdk } from '../../aws/lazy-sdk.js';
 import type { AwsSdkClient } from '../../aws/sdk-client.js';
 import { ConfigError } from '../../errors.js';
 import { backoffDelayMs } from './backoff.js';
@@ -111,6 +102,9 @@ const RETRYABLE_REASONS = new Set([
  *
  * Needs `dynamodb:BatchGetItem`, `dynamodb:BatchWriteItem`, `dynamodb:PutItem` (the transaction's
  * puts) and `dynamodb:DeleteItem` (the batch's deletes) on the table.
+ *
+ * The module imports `@aws-sdk/client-dynamodb` (its commands) on the first call, not when it is imported:
+ * the `shardflow` entry exports this class, and importing that entry must not load an SDK client.
  *
  * @example
  * ```ts
@@ -251,6 +245,7 @@ export class DynamoDBIdempotencyStore implements IdempotencyStore {
 
   /** Deletes a claim if it is still this instance's lock (or, when the lock is unknown, still in progress). */
   async #release(id: string, lock: number | undefined): Promise<void> {
+    const { ConditionalCheckFailedException, DeleteItemCommand } = await loadDynamoDBSdk();
     try {
       await this.#client.send(
         new DeleteItemCommand({
@@ -282,6 +277,7 @@ export class DynamoDBIdempotencyStore implements IdempotencyStore {
   }
 
   async #readChunk(ids: readonly string[], into: Map<string, StoredClaim>): Promise<void> {
+    const { BatchGetItemCommand } = await loadDynamoDBSdk();
     let keys: Record<string, AttributeValue>[] = ids.map((id) => ({ [IdempotencyAttribute.id]: { S: id } }));
     for (let attempt = 1; ; attempt++) {
       const output = await this.#call('BatchGetItem', () =>
@@ -311,6 +307,7 @@ export class DynamoDBIdempotencyStore implements IdempotencyStore {
   }
 
   async #writeChunk(requests: WriteRequest[]): Promise<void> {
+    const { BatchWriteItemCommand } = await loadDynamoDBSdk();
     let pending = requests;
     for (let attempt = 1; ; attempt++) {
       const output = await this.#call('BatchWriteItem', () =>
@@ -332,6 +329,7 @@ export class DynamoDBIdempotencyStore implements IdempotencyStore {
   }
 
   async #claimChunk(ids: readonly string[], lockMs: number, outcome: ClaimOutcome): Promise<void> {
+    const { TransactWriteItemsCommand } = await loadDynamoDBSdk();
     const nowMs = this.#now();
     const lockExpiresAt = nowMs + lockMs;
     const expiration = String(expirationFor(nowMs, this.#ttlSeconds, lockExpiresAt));

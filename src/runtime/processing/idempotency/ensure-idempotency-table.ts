@@ -1,5 +1,6 @@
-import { DescribeTimeToLiveCommand, type DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureKeyedTable } from '../../aws/ensure-keyed-table.js';
+import { loadDynamoDBSdk } from '../../aws/lazy-sdk.js';
 import type { AwsSdkClient } from '../../aws/sdk-client.js';
 import { IdempotencyAttribute } from './constants.js';
 import { IdempotencyStoreError, IdempotencyTableError } from './errors.js';
@@ -50,6 +51,7 @@ export async function ensureIdempotencyTable(
 }
 
 async function enableTimeToLive(client: DynamoDBClient, tableName: string): Promise<void> {
+  const { DescribeTimeToLiveCommand, UpdateTimeToLiveCommand } = await loadDynamoDBSdk();
   let description: { TimeToLiveStatus?: string | undefined; AttributeName?: string | undefined } | undefined;
   try {
     description = (await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }))).TimeToLiveDescription;
