@@ -19,7 +19,15 @@ export interface BundleFunctionOptions {
   readonly outDir: string;
   /** The Lambda runtime (`nodejs22.x`, `nodejs24.x`, …): esbuild targets its Node version. Default `nodejs24.x`. */
   readonly runtime?: string | undefined;
+  /**
+   * Bundle `@aws-sdk/*` too (the config's `bundleAwsSdk`). Default `false`: every Lambda Node.js runtime ships the
+   * AWS SDK for JavaScript v3, so the bundle imports it from there (`/var/runtime/node_modules`).
+   */
+  readonly bundleAwsSdk?: boolean | undefined;
 }
+
+/** What the Lambda Node.js runtimes provide, left out of a bundle unless `bundleAwsSdk` is set. */
+const RUNTIME_PROVIDED = ['@aws-sdk/*'];
 
 /**
  * The esbuild target of a Lambda runtime: `nodejs22.x` → `node22`.
@@ -95,8 +103,8 @@ function entryPlugin(options: BundleFunctionOptions): Plugin {
  * Bundles one stream's function with esbuild: the generated entry (see `functionEntrySource`), the config,
  * its processors and schemas and shardflow, as ESM for the runtime's Node version — tree-shaken, minified with names
  * kept (error classes report their own names), linked source maps without sources, and code splitting so
- * the SDK clients a quarantine sink loads on demand stay out of the cold start. The AWS SDK is bundled, not
- * taken from the runtime (see docs/deploy.md, "Bundling"). Source maps name sources relative to the service
+ * the SDK clients a quarantine sink loads on demand stay out of the cold start. The AWS SDK is taken from the
+ * Lambda runtime unless `bundleAwsSdk` (see docs/deploy.md, "Bundling"). Source maps name sources relative to the service
  * directory (`node_modules/<package>/…` for dependencies), so a commit bundles to the same bytes from any
  * checkout path.
  *
@@ -131,6 +139,7 @@ export async function bundleFunction(options: BundleFunctionOptions): Promise<Bu
       legalComments: 'linked',
       banner: { js: REQUIRE_BANNER },
       metafile: true,
+      external: options.bundleAwsSdk === true ? [] : RUNTIME_PROVIDED,
       logLevel: 'silent',
       plugins: [entryPlugin(options), inlineCreateRequirePlugin()],
     });

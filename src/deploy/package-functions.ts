@@ -63,6 +63,7 @@ export async function packageFunctions(options: PackageFunctionsOptions): Promis
           resolveDir: options.serviceDir,
           outDir: bundleDir,
           runtime: stream.runtime,
+          bundleAwsSdk: options.plan.config.bundleAwsSdk,
         });
         const artifact = join(options.outDir, `${stream.name}.zip`);
         const zip = await zipDirectory(bundleDir, artifact);
