@@ -81,7 +81,7 @@ export const CONFIG_FIELDS = {
   }),
   bundleAwsSdk: setting(boolean(), {
     default: false,
-    doc: 'Bundle the AWS SDK for JavaScript v3 into each function instead of using the one the Lambda runtime ships (`@aws-sdk/*` external, the default, as the CDK\'s NodejsFunction does): a pinned SDK version for a bigger zip.',
+    doc: "Bundle the AWS SDK for JavaScript v3 into each function instead of using the one the Lambda runtime ships (`@aws-sdk/*` external, the default, as the CDK's NodejsFunction does): a pinned SDK version for a bigger zip.",
   }),
   retain: setting(boolean(), {
     default: false,
