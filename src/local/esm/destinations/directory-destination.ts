@@ -1,11 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
-import pLimit from 'p-limit';
 import { writeFileAtomically } from '../checkpoint/write-file-atomically.js';
 import type { OnFailureDelivery, OnFailureDestination, OnFailureRecord } from '../ports.js';
-import { DIRECTORY_RECORD_SUFFIX, LIST_READ_CONCURRENCY, ON_FAILURE_KEY_PREFIX } from './constants.js';
+import { DIRECTORY_RECORD_SUFFIX, ON_FAILURE_KEY_PREFIX } from './constants.js';
 import { OnFailureDeliveryError, OnFailureReadError, RedriveStateWriteError } from './errors.js';
 import { onFailureObjectKey } from './object-key.js';
+import { readStoredRecords } from './read-stored-records.js';
 import { parseOnFailureRecord, withPayload } from './record-json.js';
 import {
   isRedriveStateKey,
@@ -80,21 +80,14 @@ export class DirectoryOnFailureDestination implements OnFailureDestination, Redr
       throw new OnFailureReadError(this.kind, root, String(error), { cause: error });
     }
     const files = entries.map((entry) => `${ON_FAILURE_KEY_PREFIX}${entry.split(sep).join('/')}`);
-    const states = new Set(files.filter(isRedriveStateKey));
-    const keys = files
+    const recordKeys = files
       .filter((file) => file.endsWith(DIRECTORY_RECORD_SUFFIX) && !isRedriveStateKey(file))
       .map((file) => file.slice(0, -DIRECTORY_RECORD_SUFFIX.length))
       .sort();
-    const limit = pLimit(LIST_READ_CONCURRENCY);
-    return Promise.all(
-      keys.map((key) =>
-        limit(async () => {
-          const record = await this.#read(key);
-          const redrive = states.has(redriveStateKey(key)) ? await this.#readState(key) : undefined;
-          return redrive === undefined ? { key, record } : { key, record, redrive };
-        }),
-      ),
-    );
+    return readStoredRecords([...recordKeys, ...files.filter(isRedriveStateKey)], {
+      read: (key) => this.#read(key),
+      readState: (key) => this.#readState(key),
+    });
   }
 
   /**

@@ -5,14 +5,13 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import pLimit from 'p-limit';
 import type { OnFailureDelivery, OnFailureDestination, OnFailureRecord } from '../ports.js';
-import { LIST_READ_CONCURRENCY, ON_FAILURE_KEY_PREFIX } from './constants.js';
+import { ON_FAILURE_KEY_PREFIX } from './constants.js';
 import { OnFailureDeliveryError, OnFailureReadError, RedriveStateWriteError } from './errors.js';
 import { onFailureObjectKey } from './object-key.js';
+import { readStoredRecords } from './read-stored-records.js';
 import { parseOnFailureRecord, withPayload } from './record-json.js';
 import {
-  isRedriveStateKey,
   parseRedriveState,
   type RedriveAttempt,
   type RedriveState,
@@ -89,19 +88,10 @@ export class S3OnFailureDestination implements OnFailureDestination, RedrivableO
    * @throws {OnFailureReadError} when listing or reading fails, or an object is not an on-failure record
    */
   async listStored(): Promise<StoredOnFailureRecord[]> {
-    const all = await this.#listKeys();
-    const states = new Set(all.filter(isRedriveStateKey));
-    const keys = all.filter((key) => !isRedriveStateKey(key));
-    const limit = pLimit(LIST_READ_CONCURRENCY);
-    return Promise.all(
-      keys.map((key) =>
-        limit(async () => {
-          const record = await this.#read(key);
-          const redrive = states.has(redriveStateKey(key)) ? await this.#readState(key) : undefined;
-          return redrive === undefined ? { key, record } : { key, record, redrive };
-        }),
-      ),
-    );
+    return readStoredRecords(await this.#listKeys(), {
+      read: (key) => this.#read(key),
+      readState: (key) => this.#readState(key),
+    });
   }
 
   /**
