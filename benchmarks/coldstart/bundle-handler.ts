@@ -10,19 +10,19 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
  * How a handler is bundled:
- * - `deploy`: exactly the options of shardflow's deploy bundler (`src/deploy/bundle-function.ts`): the AWS
- *   SDK is bundled, the clients a quarantine sink or the idempotency store load on first use in chunks of
- *   their own.
- * - `sdk-external`: the same plus `external: ['@aws-sdk/client-*']`: the clients (and everything only they
- *   use) come from the Lambda runtime, which ships the AWS SDK v3 on every `nodejs18.x`+ runtime.
+ * - `deploy`: exactly the options of shardflow's deploy bundler (`src/deploy/bundle-function.ts`) by default:
+ *   `external: ['@aws-sdk/*']`, the SDK comes from the Lambda runtime, which ships the AWS SDK v3 on every
+ *   `nodejs18.x`+ runtime.
+ * - `sdk-bundled`: the deploy bundler with the config's `bundleAwsSdk: true`: the AWS SDK is bundled, the
+ *   clients a quarantine sink or the idempotency store load on first use in chunks of their own.
  */
-export type BundleVariant = 'deploy' | 'sdk-external';
+export type BundleVariant = 'deploy' | 'sdk-bundled';
 
 /** The bundle variants, in report order. */
-export const BUNDLE_VARIANTS: readonly BundleVariant[] = ['deploy', 'sdk-external'];
+export const BUNDLE_VARIANTS: readonly BundleVariant[] = ['deploy', 'sdk-bundled'];
 
-/** What `external` adds in the `sdk-external` variant. */
-export const SDK_CLIENT_EXTERNALS = ['@aws-sdk/client-*'];
+/** What the deploy bundler leaves to the Lambda runtime unless `bundleAwsSdk` is set. */
+export const DEPLOY_EXTERNALS = ['@aws-sdk/*'];
 
 /** The Lambda runtime the bundles target (`nodejs24.x` → `node24`, as the deploy bundler maps it). */
 export const LAMBDA_RUNTIME = 'nodejs24.x';
@@ -37,7 +37,7 @@ const REQUIRE_BANNER =
  * left to a `node_modules` the zip does not have); the only additions are the `shardflow-source` condition
  * (this repository bundles shardflow from its sources, as a user's bundler would bundle `dist/`; `module` is
  * listed with it because setting `conditions` replaces esbuild's default, which the SDK's packages resolve
- * by) and, for `sdk-external`, {@link SDK_CLIENT_EXTERNALS}. Not repeated: the deploy bundler's generated
+ * by) and, for `deploy`, {@link DEPLOY_EXTERNALS}. Not repeated: the deploy bundler's generated
  * entry and its post-build steps (portable source-map paths, chunks named by content hash); its zip of the
  * same one-processor config is within 1 % of this one's (826.7 KB against 821.7 KB, measured).
  *
@@ -67,7 +67,7 @@ export function deployBuildOptions(variant: BundleVariant): BuildOptions {
     metafile: true,
     logLevel: 'silent',
     plugins: [inlineCreateRequirePlugin()],
-    ...(variant === 'sdk-external' ? { external: SDK_CLIENT_EXTERNALS } : {}),
+    ...(variant === 'deploy' ? { external: DEPLOY_EXTERNALS } : {}),
   };
 }
 

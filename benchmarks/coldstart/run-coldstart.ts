@@ -10,9 +10,9 @@ import {
   type BytesByOrigin,
   bundleHandler,
   bytesByOrigin,
+  DEPLOY_EXTERNALS,
   LAMBDA_RUNTIME,
   REPO_ROOT,
-  SDK_CLIENT_EXTERNALS,
   staticOutputs,
 } from './bundle-handler.js';
 import { ORDER_BYTES } from './handlers/order.js';
@@ -30,7 +30,7 @@ export interface ColdstartOptions {
 }
 
 /** Ids of the cold-start contenders, in report order. */
-export const COLDSTART_IDS = ['powertools', 'shardflow', 'shardflow-sdk-external'] as const;
+export const COLDSTART_IDS = ['powertools', 'shardflow', 'shardflow-sdk-bundled'] as const;
 export type ColdstartId = (typeof COLDSTART_IDS)[number];
 
 interface ContenderSpec {
@@ -49,15 +49,15 @@ const CONTENDERS: readonly ContenderSpec[] = [
   },
   {
     id: 'shardflow',
-    label: "shardflow createHandler, one processor, SQS quarantine (deploy bundler's options)",
+    label: `shardflow createHandler, one processor, SQS quarantine (deploy bundler's options: external ${JSON.stringify(DEPLOY_EXTERNALS)})`,
     module: 'benchmarks/coldstart/handlers/shardflow.ts',
     variant: 'deploy',
   },
   {
-    id: 'shardflow-sdk-external',
-    label: `the same, with external: ${JSON.stringify(SDK_CLIENT_EXTERNALS)} (clients from the Lambda runtime)`,
+    id: 'shardflow-sdk-bundled',
+    label: "the same with the config's bundleAwsSdk: true (the AWS SDK bundled, clients in lazy chunks)",
     module: 'benchmarks/coldstart/handlers/shardflow.ts',
-    variant: 'sdk-external',
+    variant: 'sdk-bundled',
   },
 ];
 
