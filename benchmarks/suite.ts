@@ -48,9 +48,9 @@ export function benchPlan(quick: boolean): BenchPlan {
       micro: {
         sources: ['kinesis', 'dynamodb'],
         batchSizes: [10, 100],
-        timeMs: 100,
-        warmupMs: 50,
-        rounds: 1,
+        sliceMs: 40,
+        warmupMs: 40,
+        rounds: 2,
         profiles: [['kinesis', 100]],
         profileMs: 300,
       },
@@ -72,9 +72,9 @@ export function benchPlan(quick: boolean): BenchPlan {
     micro: {
       sources: ['kinesis', 'dynamodb'],
       batchSizes: [1, 10, 100, 1000, 10_000],
-      timeMs: 600,
+      sliceMs: 150,
       warmupMs: 300,
-      rounds: 3,
+      rounds: 7,
       profiles: [
         ['kinesis', 100],
         ['dynamodb', 100],

@@ -1,9 +1,14 @@
 import { Session } from 'node:inspector/promises';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dynamodbBenchEvent, kinesisBenchEvent } from '../lib/fixtures.js';
 import { round } from '../lib/markdown.js';
-import { LAMBDA_CONTEXT, type MicroSource, shardflowBenchHandler } from '../lib/shardflow-handler.js';
+import {
+  type BenchHandlerOptions,
+  LAMBDA_CONTEXT,
+  type MicroSource,
+  shardflowBenchHandler,
+} from '../lib/shardflow-handler.js';
+import { microEvent } from './run-micro.js';
 
 /** Share of profiled CPU time spent in one function. */
 export interface ProfileEntry {
@@ -109,7 +114,8 @@ export function summarizeProfile(
 
 /**
  * Profiles shardflow's handler in this process with the V8 sampling profiler (the inspector's
- * `Profiler` domain, as `node --cpu-prof` does): warms up, then runs batches for `durationMs`.
+ * `Profiler` domain, as `node --cpu-prof` does) on the micro suite's event: warms up, then runs batches for
+ * `durationMs`. `variant` picks the logger and whether the processor reads `ctx.previous`.
  *
  * @example
  * ```ts
@@ -121,9 +127,10 @@ export async function profileShardflow(
   source: MicroSource,
   batchSize: number,
   durationMs: number,
+  variant: BenchHandlerOptions = {},
 ): Promise<HandlerProfile> {
-  const handler = shardflowBenchHandler(source);
-  const event = source === 'kinesis' ? kinesisBenchEvent(batchSize) : dynamodbBenchEvent(batchSize);
+  const handler = shardflowBenchHandler(source, variant);
+  const event = microEvent(source, batchSize);
   const warmUntil = performance.now() + Math.min(1000, durationMs / 2);
   while (performance.now() < warmUntil) await handler(event, LAMBDA_CONTEXT);
   const session = new Session();
