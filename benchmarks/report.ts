@@ -259,7 +259,7 @@ function profileSection(run: BenchRun): string[] {
   const lines = ['## Where shardflow spends its time (V8 sampling profile)', ''];
   for (const profile of run.profiles) {
     lines.push(
-      `### ${profile.source}, batch ${profile.batchSize} (${formatRate(profile.recordsPerSecond)} records/s while profiled)`,
+      `### ${profile.source}, batch ${profile.batchSize}${profile.variant?.logger === 'info' ? ', default info logger' : ''}${profile.variant?.readsPrevious ? ', reading ctx.previous' : ''} (${formatRate(profile.recordsPerSecond)} records/s while profiled)`,
       '',
       markdownTable(
         ['self time', 'function', 'where'],

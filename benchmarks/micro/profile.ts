@@ -22,6 +22,8 @@ export interface ProfileEntry {
 export interface HandlerProfile {
   readonly source: MicroSource;
   readonly batchSize: number;
+  /** The handler variant: `silent` or `info` logger, and whether the processor reads `ctx.previous`. */
+  readonly variant: { readonly logger: 'silent' | 'info'; readonly readsPrevious: boolean };
   readonly batches: number;
   readonly recordsPerSecond: number;
   /** Functions by self time (including `(garbage collector)`). */
@@ -150,6 +152,7 @@ export async function profileShardflow(
     return {
       source,
       batchSize,
+      variant: { logger: variant.logger ?? 'silent', readsPrevious: variant.readsPrevious ?? false },
       batches,
       recordsPerSecond: round((batches * batchSize) / (elapsed / 1000), 4),
       ...summarizeProfile(profile),

@@ -230,7 +230,7 @@ function failuresIn(response: unknown): number {
 }
 
 /**
- * A contender slower than this per record (its fastest of a few batches) runs in the first round only: it is tens of
+ * A contender slower than this per record (over its warm-up, in CPU time) runs in the first round only: it is tens of
  * times slower than shardflow, so rounds would add minutes and no information.
  */
 const SLOW_MICROS_PER_RECORD = 100;
@@ -241,18 +241,6 @@ const SLOW_MICROS_PER_RECORD = 100;
  */
 export function minBatches(batchSize: number): number {
   return Math.max(2, Math.min(64, Math.ceil(1000 / batchSize)));
-}
-
-/** The fastest of a few batches (up to 5, or 200 ms): the first ones of a contender are still being compiled. */
-async function fastestBatchMs(run: () => Promise<unknown>): Promise<number> {
-  let fastest = Number.POSITIVE_INFINITY;
-  const started = performance.now();
-  for (let i = 0; i < 5 && performance.now() - started < 200; i++) {
-    const at = performance.now();
-    await run();
-    fastest = Math.min(fastest, performance.now() - at);
-  }
-  return fastest;
 }
 
 function median(values: readonly number[]): number {
@@ -318,12 +306,9 @@ export async function runMicro(options: MicroOptions): Promise<MicroReport> {
       const slow = new Set<ContenderId>();
       for (const contender of contenders) {
         failures.set(contender.id, failuresIn(await contender.run(event)));
-        if ((await fastestBatchMs(() => contender.run(event))) * 1000 > SLOW_MICROS_PER_RECORD * batchSize) {
-          slow.add(contender.id);
-        }
-      }
-      for (const contender of contenders) {
-        if (!slow.has(contender.id)) await slice(() => contender.run(event), batchSize, options.warmupMs, 1);
+        // The warm-up (its first batches run before the JIT has compiled the contender) also tells the slow ones.
+        const warm = await slice(() => contender.run(event), batchSize, options.warmupMs, 1);
+        if (1e6 / warm.rate.cpu > SLOW_MICROS_PER_RECORD) slow.add(contender.id);
       }
       loads.push(loadavg()[0]!);
       const rounds = new Map<ContenderId, (SliceRate | null)[]>(contenders.map((c) => [c.id, []]));

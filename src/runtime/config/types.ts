@@ -89,7 +89,7 @@ export interface EventSourceMappingSettings {
 export interface EngineSettings {
   /** Default `partitionKey`: a failed key stops, other keys go on. `shard`: first failure stops the batch. `none`: no ordering. */
   readonly ordering?: OrderingMode;
-  /** Records of different keys processed at once (p-limit). Default 16. */
+  /** Records of different keys processed at once (a bounded runner: at most this many keys in flight). Default 16. */
   readonly concurrency?: number;
   /** Policy for records no route matches. Default `quarantine` (nothing is dropped silently). */
   readonly unmatched?: UnmatchedPolicy;
