@@ -63,6 +63,8 @@ export default defineConfig({
       batchSize: 500,
       tumblingWindowSeconds: 15,
       maxRetries: 5,
+      // After 5 retries AWS gives the batch up: its on-failure record lands here, never lost silently.
+      onFailure: { type: 's3', bucket: 'shop-analytics-revenue-failures' },
       filterPatterns: [
         {
           eventName: ['MODIFY'],

@@ -1,13 +1,14 @@
 import { defineConfig } from 'shardflow';
 import applyEffect from './apply-effect.js';
+import { LEDGER_TABLE } from './ledger.js';
 
-/** Tables the chaos effects live in (created by the driver). */
-export const CHAOS_TABLES = { effects: 'chaos-effects', keys: 'chaos-keys', orders: 'chaos-orders' } as const;
+/** The chaos run's tables: the effects' ledger (created by the driver) and the DynamoDB stream's source. */
+export const CHAOS_TABLES = { ledger: LEDGER_TABLE, orders: 'chaos-orders' } as const;
 
 /**
  * The chaos topology mirrors the example app: a DynamoDB table's change stream and a 4-shard Kinesis
  * stream, with the example's ESM settings (bisect, parallelization, S3 on-failure, S3 quarantine,
- * idempotency) — and one processor whose effect is a verifiable ledger. Retries are unbounded so that
+ * idempotency) — and one processor whose effect is an entry in a verifiable ledger. Retries are unbounded so that
  * records outlive the injected faults; a 20 s function timeout bounds how long a killed worker's locks live.
  */
 export default defineConfig({

@@ -5,7 +5,6 @@ import {
   CreateTableCommand,
   type DynamoDBClient,
   PutItemCommand,
-  paginateScan,
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
 import {
@@ -20,6 +19,9 @@ import pLimit from 'p-limit';
 import { EMULATOR_CREDENTIALS, startEmulators } from 'shardflow/local';
 import { seededRandom } from '../example/random.js';
 import config, { CHAOS_TABLES } from './chaos-config.js';
+import type { SelfTestInjection } from './faults.js';
+import { type Ledger, MAX_RECORDS_PER_KEY, readLedger } from './ledger.js';
+import { commitsPerRecord, orderViolations } from './reconcile-ledger.js';
 
 /** Options of a chaos run. */
 export interface ChaosOptions {
@@ -37,6 +39,11 @@ export interface ChaosOptions {
   /** Split one Kinesis shard at ⅓ of the load and merge two at ⅔. */
   readonly reshard: boolean;
   readonly timeoutMs: number;
+  /**
+   * Inject exactly one duplicate effect and one reordered pair of effects (see `effectsOf`): the run
+   * must then report `duplicated` 1 and `order violations` ≥ 1 — proof that those rows can fail.
+   */
+  readonly selfTest?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -45,6 +52,8 @@ export interface ChaosResult {
   readonly ok: boolean;
   readonly table: Record<string, number | string>;
   readonly lines: string[];
+  /** In a self-test: what was injected, and whether the report caught it (duplicated 1, order violations ≥ 1). */
+  readonly selfTest?: { readonly injection: SelfTestInjection; readonly key: string; readonly caught: boolean };
 }
 
 interface InputRecord {
@@ -59,13 +68,45 @@ interface InputRecord {
 function plan(o: ChaosOptions): InputRecord[] {
   const rand = seededRandom(o.seed);
   const next = new Map<string, number>();
-  return Array.from({ length: o.records }, (_, i) => {
+  const input = Array.from({ length: o.records }, (_, i): InputRecord => {
     const stream = rand() < o.kinesisShare ? 'events' : 'orders';
     const key = `${stream === 'events' ? 'e' : 'o'}-${Math.floor(rand() * o.keys)}`;
     const n = next.get(key) ?? 0;
     next.set(key, n + 1);
     return { id: `r${String(i).padStart(7, '0')}`, key, n, stream, poison: rand() < o.poisonRate };
   });
+  const busiest = Math.max(0, ...next.values());
+  if (busiest > MAX_RECORDS_PER_KEY) {
+    throw new RangeError(
+      `${busiest} records on one key: a key's ledger holds at most ${MAX_RECORDS_PER_KEY}; use more keys`,
+    );
+  }
+  return input;
+}
+
+/**
+ * The self-test's targets: a duplicate of the first clean DynamoDB-stream record, and a reorder of the
+ * first two clean Kinesis records of one key that follow each other (no clean record between them, so
+ * the reorder is exactly one out-of-order pair). Falls back to the other stream when one has none.
+ */
+function selfTestTargets(input: readonly InputRecord[]): { injection: SelfTestInjection; key: string } {
+  const clean = input.filter((r) => !r.poison);
+  const lastOfKey = new Map<string, InputRecord>();
+  let reorder: [InputRecord, InputRecord] | undefined;
+  for (const stream of ['events', 'orders'] as const) {
+    for (const r of clean) {
+      if (r.stream !== stream) continue;
+      const previous = lastOfKey.get(r.key);
+      if (previous !== undefined && reorder === undefined) reorder = [previous, r];
+      lastOfKey.set(r.key, r);
+    }
+  }
+  if (reorder === undefined) throw new RangeError('the self-test needs a key with two clean records');
+  const [earlier, later] = reorder;
+  const others = clean.filter((r) => r.key !== earlier.key);
+  const duplicate = others.find((r) => r.stream === 'orders') ?? others[0];
+  if (duplicate === undefined) throw new RangeError('the self-test needs a clean record on a second key');
+  return { injection: { duplicate: duplicate.id, reorder: [earlier.id, later.id] }, key: earlier.key };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -74,12 +115,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Runs the chaos harness: emulators owned by this process, the local ESM in a worker process that is
  * `kill -9`ed and restarted from its checkpoints, a Kinesis shard split and merge mid-run, poison
  * records, injected transient failures and DynamoDB throttling. Then reconciles every input record
- * from the effects themselves: applied exactly once, quarantined with its reason, or described by an
- * on-failure record — and checks per-key order.
+ * from the ledger of committed effects (`ledger.ts`) and the two buckets: applied exactly once,
+ * quarantined with its reason, or described by an on-failure record. `duplicated` counts the records
+ * whose effect committed more than once; `order violations` the pairs of committed effects of one key
+ * whose commit order differs from the order the records entered the stream.
  *
  * @example
  * ```ts
  * const { ok, lines } = await runChaos({ records: 100_000, kills: 3, … });
+ * const selfTest = await runChaos({ records: 300, kills: 0, selfTest: true, … }); // selfTest.caught, !ok
  * ```
  */
 export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
@@ -94,10 +138,19 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     const dynamodb = emulators.clients.dynamodb!;
     const kinesis = emulators.clients.kinesis!;
     const s3 = emulators.clients.s3!;
-    await createTable(dynamodb, CHAOS_TABLES.effects, 'id');
-    await createTable(dynamodb, CHAOS_TABLES.keys, 'key');
+    await createTable(dynamodb, CHAOS_TABLES.ledger, 'key');
     const input = plan(o);
     const byId = new Map(input.map((r) => [r.id, r]));
+    const selfTest = o.selfTest ? selfTestTargets(input) : undefined;
+    if (selfTest) {
+      const { duplicate, reorder } = selfTest.injection;
+      log(
+        `self-test: the effect of ${duplicate} commits twice; ${reorder[1]} commits before ${reorder[0]} (${selfTest.key})`,
+      );
+    }
+    // The order the records entered their streams, per key (the order their effects must commit in).
+    const streamRank = new Map<string, number>();
+    const entered = (r: InputRecord) => streamRank.set(r.id, streamRank.size);
 
     const env = {
       ...process.env,
@@ -107,7 +160,11 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       AWS_ENDPOINT_URL_DYNAMODB: emulators.endpoints.dynamodb,
       AWS_ENDPOINT_URL_S3: emulators.endpoints.s3,
       AWS_ENDPOINT_URL_KINESIS: emulators.endpoints.kinesis,
-      CHAOS_FAULTS: JSON.stringify({ transientRate: o.transientRate, throttleRate: o.throttleRate }),
+      CHAOS_FAULTS: JSON.stringify({
+        transientRate: o.transientRate,
+        throttleRate: o.throttleRate,
+        selfTest: selfTest?.injection,
+      }),
       CHAOS_STATE: JSON.stringify({
         dataDir,
         region: emulators.region,
@@ -134,18 +191,16 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     log(`worker ${worker.pid} started`);
 
     // Load, written while the worker runs.
-    let written = 0;
     const kinesisRecords = input.filter((r) => r.stream === 'events');
     const ordersRecords = input.filter((r) => r.stream === 'orders');
     const reshards: string[] = [];
     const writing = (async () => {
       const third = Math.floor(kinesisRecords.length / 3);
-      const writeOrders = writeDynamoDB(dynamodb, ordersRecords, () => written++);
+      const writeOrders = writeDynamoDB(dynamodb, ordersRecords, entered);
       for (let i = 0; i < kinesisRecords.length; i += 250) {
         if (o.reshard && i >= third && reshards.length === 0) reshards.push(await split(kinesis));
         if (o.reshard && i >= 2 * third && reshards.length === 1) reshards.push(await merge(kinesis));
-        await putKinesis(kinesis, kinesisRecords.slice(i, i + 250));
-        written += Math.min(250, kinesisRecords.length - i);
+        await putKinesis(kinesis, kinesisRecords.slice(i, i + 250), entered);
       }
       await writeOrders;
     })();
@@ -179,49 +234,43 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     await killing;
 
     // Wait until every record is accounted for (applied, quarantined or on-failure).
-    let ledger = await account(dynamodb, s3, byId);
-    while (ledger.accounted < input.length && Date.now() - started < o.timeoutMs) {
+    let books = await account(dynamodb, s3, byId);
+    while (books.accounted < input.length && Date.now() - started < o.timeoutMs) {
       await sleep(pollMs);
-      ledger = await account(dynamodb, s3, byId);
-      log(`accounted ${ledger.accounted}/${input.length}`);
+      books = await account(dynamodb, s3, byId);
+      log(`accounted ${books.accounted}/${input.length}`);
     }
     await sleep(1500); // late duplicates would show up now
     const exited = new Promise((r) => worker!.once('exit', r));
     worker.kill('SIGTERM');
     await exited;
     worker = undefined;
-    ledger = await account(dynamodb, s3, byId);
+    books = await account(dynamodb, s3, byId);
 
-    // Reconcile every input record from the effects.
+    // Reconcile every input record from the ledger and the two buckets.
+    const commits = commitsPerRecord(books.effects);
     let processedOnce = 0;
-    let duplicated = 0;
     let lost = 0;
     let quarantinedOk = 0;
     let onFailure = 0;
     let doubleFate = 0;
     let poisonApplied = 0;
+    const duplicates: string[] = [];
     for (const record of input) {
-      const applied = ledger.applied.get(record.id) ?? 0;
-      const quarantined = ledger.quarantined.has(record.id);
-      const failed = ledger.onFailure.has(record.id);
+      const applied = commits.get(record.id) ?? 0;
+      const quarantined = books.quarantined.has(record.id);
+      const failed = books.onFailure.has(record.id);
       const fates = (applied > 0 ? 1 : 0) + (quarantined ? 1 : 0) + (failed ? 1 : 0);
       if (fates > 1) doubleFate++;
-      if (applied > 1) duplicated++;
+      if (applied > 1) duplicates.push(`${record.id} ×${applied}`);
       if (applied === 1) processedOnce++;
       if (record.poison && applied > 0) poisonApplied++;
       if (quarantined) quarantinedOk++;
       if (failed) onFailure++;
       if (fates === 0) lost++;
     }
-    const orderViolations = ledger.reasons.get('OrderViolationError') ?? 0;
-    const lastN = await scanLastN(dynamodb);
-    const maxApplied = new Map<string, number>();
-    for (const record of input) {
-      if ((ledger.applied.get(record.id) ?? 0) > 0)
-        maxApplied.set(record.key, Math.max(maxApplied.get(record.key) ?? -1, record.n));
-    }
-    let orderMismatches = 0;
-    for (const [key, n] of maxApplied) if (lastN.get(key) !== n) orderMismatches++;
+    const duplicated = duplicates.length;
+    const order = orderViolations(books.effects, streamRank);
     const stats = await workerStats(dataDir);
     const poison = input.filter((r) => r.poison).length;
     const table: Record<string, number | string> = {
@@ -233,6 +282,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       'poison generated': poison,
       'transient failures injected': stats.transient,
       'DynamoDB throttles injected': stats.throttles,
+      'effects committed (ledger)': [...commits.values()].reduce((a, b) => a + b, 0),
       'applied exactly once': processedOnce,
       quarantined: quarantinedOk,
       'on-failure': onFailure,
@@ -240,7 +290,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       duplicated,
       'two fates for one record': doubleFate,
       'poison applied': poisonApplied,
-      'order violations': orderViolations + orderMismatches,
+      'order violations': order.count,
       'duration (s)': Math.round((Date.now() - started) / 100) / 10,
     };
     const ok =
@@ -248,9 +298,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       duplicated === 0 &&
       doubleFate === 0 &&
       poisonApplied === 0 &&
-      orderViolations + orderMismatches === 0 &&
+      order.count === 0 &&
       quarantinedOk === poison &&
       kills === o.kills;
+    const caught = duplicated === 1 && order.count >= 1;
     const width = Math.max(...Object.keys(table).map((k) => k.length));
     const lines = [
       '| figure | value |',
@@ -259,10 +310,26 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
         ([k, v]) => `| ${k.padEnd(width)} | ${typeof v === 'number' ? v.toLocaleString('en-US') : v} |`,
       ),
       '',
-      `quarantine reasons: ${[...ledger.reasons].map(([k, v]) => `${k} ×${v}`).join(' · ') || 'none'}`,
+      `quarantine reasons: ${[...books.reasons].map(([k, v]) => `${k} ×${v}`).join(' · ') || 'none'}`,
+      ...(duplicated > 0 ? [`duplicated: ${duplicates.slice(0, 5).join(' · ')}${duplicated > 5 ? ' · …' : ''}`] : []),
+      ...(order.count > 0
+        ? [
+            `order violations: ${order.examples
+              .map((v) => `${v.key}: ${v.appliedFirst} applied before ${v.appliedSecond}`)
+              .join(' · ')}${order.count > order.examples.length ? ' · …' : ''}`,
+          ]
+        : []),
+      ...(selfTest
+        ? [
+            `self-test: injected a duplicate of ${selfTest.injection.duplicate} and a reorder of ` +
+              `${selfTest.injection.reorder.join(' → ')} (${selfTest.key}) — ${
+                caught ? 'both caught' : 'NOT caught: the ledger is blind to them'
+              }`,
+          ]
+        : []),
       ok ? 'result: OK — nothing lost, nothing applied twice, order kept per key' : 'result: FAILED',
     ];
-    return { ok, table, lines };
+    return { ok, table, lines, ...(selfTest ? { selfTest: { ...selfTest, caught } } : {}) };
   } finally {
     if (worker) {
       const exited = new Promise((r) => worker!.once('exit', r));
@@ -296,7 +363,12 @@ function payload(record: InputRecord): string {
     : `{"id":"${record.id}","key":"${record.key}","n":`;
 }
 
-async function putKinesis(kinesis: KinesisClient, records: readonly InputRecord[]): Promise<void> {
+/** Puts records; `onEntered` sees each one once it is in the stream (a retried one after the rest of its call). */
+async function putKinesis(
+  kinesis: KinesisClient,
+  records: readonly InputRecord[],
+  onEntered: (record: InputRecord) => void,
+): Promise<void> {
   let pending = records;
   for (let attempt = 0; pending.length > 0; attempt++) {
     const response = await kinesis.send(
@@ -305,13 +377,19 @@ async function putKinesis(kinesis: KinesisClient, records: readonly InputRecord[
         Records: pending.map((r) => ({ PartitionKey: r.key, Data: Buffer.from(payload(r)) })),
       }),
     );
-    pending = pending.filter((_, i) => response.Records?.[i]?.ErrorCode !== undefined);
+    const failed = (i: number) => response.Records?.[i]?.ErrorCode !== undefined;
+    for (const [i, r] of pending.entries()) if (!failed(i)) onEntered(r);
+    pending = pending.filter((_, i) => failed(i));
     if (pending.length > 0) await sleep(50 * 2 ** attempt);
   }
 }
 
 /** Writes each key's records in order (keys in parallel): every put is one DynamoDB Streams record. */
-async function writeDynamoDB(dynamodb: DynamoDBClient, records: readonly InputRecord[], onWritten: () => void) {
+async function writeDynamoDB(
+  dynamodb: DynamoDBClient,
+  records: readonly InputRecord[],
+  onWritten: (record: InputRecord) => void,
+) {
   const byKey = new Map<string, InputRecord[]>();
   for (const r of records) byKey.set(r.key, [...(byKey.get(r.key) ?? []), r]);
   const limit = pLimit(8);
@@ -323,7 +401,7 @@ async function writeDynamoDB(dynamodb: DynamoDBClient, records: readonly InputRe
           await dynamodb.send(
             new PutItemCommand({ TableName: CHAOS_TABLES.orders, Item: { key: { S: r.key }, id: { S: r.id }, n } }),
           );
-          onWritten();
+          onWritten(r);
         }
       }),
     ),
@@ -371,24 +449,22 @@ async function merge(kinesis: KinesisClient): Promise<string> {
   return 'merge skipped (no adjacent open shards)';
 }
 
-interface Ledger {
-  applied: Map<string, number>;
+interface Accounting {
+  effects: Ledger;
   quarantined: Set<string>;
   onFailure: Set<string>;
   reasons: Map<string, number>;
   accounted: number;
 }
 
-/** Reads the effects, the quarantine bucket and the on-failure bucket back. */
+/** Reads the ledger, the quarantine bucket and the on-failure bucket back. */
 async function account(
   dynamodb: DynamoDBClient,
   s3: S3Client,
   byId: ReadonlyMap<string, InputRecord>,
-): Promise<Ledger> {
-  const applied = new Map<string, number>();
-  for await (const page of paginateScan({ client: dynamodb }, { TableName: CHAOS_TABLES.effects })) {
-    for (const item of page.Items ?? []) applied.set(item.id!.S!, Number(item.applied?.N ?? 0));
-  }
+): Promise<Accounting> {
+  const effects = await readLedger(dynamodb);
+  const applied = commitsPerRecord(effects);
   const quarantined = new Set<string>();
   const reasons = new Map<string, number>();
   for (const body of await objects(s3, 'chaos-quarantine')) {
@@ -410,7 +486,7 @@ async function account(
   }
   let accounted = 0;
   for (const id of byId.keys()) if ((applied.get(id) ?? 0) > 0 || quarantined.has(id) || onFailure.has(id)) accounted++;
-  return { applied, quarantined, onFailure, reasons, accounted };
+  return { effects, quarantined, onFailure, reasons, accounted };
 }
 
 /** The input id inside a Lambda record (Kinesis data, possibly truncated JSON; DynamoDB NewImage). */
@@ -434,14 +510,6 @@ async function objects(s3: S3Client, bucket: string): Promise<string[]> {
     if (!page.IsTruncated || contents.length === 0) return bodies;
     startAfter = contents.at(-1)!.Key;
   }
-}
-
-async function scanLastN(dynamodb: DynamoDBClient): Promise<Map<string, number>> {
-  const lastN = new Map<string, number>();
-  for await (const page of paginateScan({ client: dynamodb }, { TableName: CHAOS_TABLES.keys })) {
-    for (const item of page.Items ?? []) lastN.set(item.key!.S!, Number(item.lastN?.N));
-  }
-  return lastN;
 }
 
 async function workerStats(dataDir: string): Promise<{ transient: number; throttles: number }> {

@@ -3,16 +3,10 @@ import { join, resolve } from 'node:path';
 import pino from 'pino';
 import type { BatchResult, Fate, ShardflowConfig } from 'shardflow';
 import { createLogger } from 'shardflow';
-import {
-  EMULATOR_CREDENTIALS,
-  type LocalRun,
-  type RunningEmulators,
-  startEmulators,
-  startLocal,
-} from 'shardflow/local';
+import { type LocalRun, type RunningEmulators, startEmulators, startLocal } from 'shardflow/local';
 import { planClicks, writeClicks } from './click-load.js';
 import { compareWithTruth } from './compare-with-truth.js';
-import { type ExampleApp, ensureAppResources } from './example-app.js';
+import type { ExampleApp } from './example-app.js';
 import { planOrders, writeOrders } from './order-load.js';
 import { type ProgressDisplay, startProgress } from './progress.js';
 import { reconcile, type StreamLedger } from './reconcile.js';
@@ -76,20 +70,14 @@ export async function runExample(
     destination: pino.destination({ dest: join(dataDir, 'shardflow.log'), sync: false, mkdir: true }),
   });
 
-  // Emulators first, so the app's own SDK clients (lake, session table) find them through the same
-  // environment variables they would read inside Lambda.
+  // The emulators, with S3 and DynamoDB for the app's own resources (the lake bucket, the session table).
+  // startLocal then creates those resources and aims the processors' own SDK clients at the emulators, as
+  // `shardflow dev` does: nothing here sets an endpoint.
   const emulators = await startEmulators(config, {
+    services: ['kinesis', 'dynamodb', 's3'],
     ...(options.persistent ? { dataDir: join(dataDir, 'emulators') } : {}),
     handleSignals: false,
   });
-  const env = process.env;
-  env.AWS_REGION = emulators.region;
-  env.AWS_ACCESS_KEY_ID = EMULATOR_CREDENTIALS.accessKeyId;
-  env.AWS_SECRET_ACCESS_KEY = EMULATOR_CREDENTIALS.secretAccessKey;
-  if (emulators.endpoints.s3) env.AWS_ENDPOINT_URL_S3 = emulators.endpoints.s3;
-  if (emulators.endpoints.dynamodb) env.AWS_ENDPOINT_URL_DYNAMODB = emulators.endpoints.dynamodb;
-  if (emulators.endpoints.kinesis) env.AWS_ENDPOINT_URL_KINESIS = emulators.endpoints.kinesis;
-  await ensureAppResources(emulators, app);
 
   const finalFates = new Map<string, Map<string, Fate>>();
   const onBatchResult = (stream: string, result: BatchResult) => {

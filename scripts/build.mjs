@@ -5,7 +5,7 @@
 // `node scripts/build.mjs [--out-dir DIR]`: DIR (default dist/) is emptied first. The test that packs the
 // package builds into its own directory, so tests running meanwhile keep a complete dist/.
 import { execFileSync } from 'node:child_process';
-import { cpSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,3 +22,7 @@ execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '-
 });
 // Non-TypeScript assets: the files `shardflow init` writes, read next to the compiled module.
 cpSync(join(root, 'src', 'cli', 'init', 'template'), join(outDir, 'cli', 'init', 'template'), { recursive: true });
+// The Serverless plugin and its loader are CommonJS files tsc does not emit: shipped next to the compiled hooks.
+for (const file of readdirSync(join(root, 'src', 'deploy')).filter((name) => name.endsWith('.cjs'))) {
+  copyFileSync(join(root, 'src', 'deploy', file), join(outDir, 'deploy', file));
+}

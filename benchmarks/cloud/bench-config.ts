@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { defineConfig } from '../../src/runtime/config/define-config.js';
 import { type AnyProcessor, defineProcessor } from '../../src/runtime/config/processor.js';
-import type { ShardflowConfig, StreamConfig } from '../../src/runtime/config/types.js';
+import type { ShardflowConfig, ShardflowConfigInput, StreamConfig } from '../../src/runtime/config/types.js';
 import { TimedBenchEvent } from '../e2e/completion-sink.js';
 import { StampWriter } from './results-table.js';
 
@@ -67,10 +67,29 @@ export function stampProcessor(spec: BenchCloudSpec, memoryMB: number, dynamodb:
   });
 }
 
+/** The environment variable that carries a stage's {@link BenchCloudSpec} (JSON) into its functions. */
+export const BENCH_SPEC_ENV = 'BENCH_SPEC';
+
+/**
+ * The ARN of the results table, in the account and region of the benchmark's streams.
+ *
+ * @example
+ * ```ts
+ * resultsTableArn(spec); // 'arn:aws:dynamodb:eu-west-1:123456789012:table/shardflow-bench-bench-results'
+ * ```
+ */
+export function resultsTableArn(spec: BenchCloudSpec): string {
+  const first = Object.values(spec.streams)[0];
+  const [, partition, , region, account] = (first?.arn ?? 'arn:aws:kinesis:us-east-1:000000000000:stream/x').split(':');
+  return `arn:${partition}:dynamodb:${region}:${account}:table/${spec.resultsTable}`;
+}
+
 /**
  * The shardflow config of a cloud benchmark stage: per memory size a stream function `m<size>` on its own
  * Kinesis stream (by ARN), with that `memorySize`, the batch settings under test and a stamping processor.
- * The same config is deployed by the serverless packaging (AWS) or run by the local ESM (emulators).
+ * The same config is deployed by the serverless packaging (AWS) or run by the local ESM (emulators). Each
+ * deployed function gets the spec in its environment (`BENCH_SPEC`, from which `bench.config.ts` rebuilds
+ * this config inside Lambda) and write access to the results table (an application resource, by ARN).
  *
  * @example
  * ```ts
@@ -92,8 +111,16 @@ export function benchCloudConfig(spec: BenchCloudSpec, dynamodb: DynamoDBClient)
       memorySize: memoryMB,
       timeoutSeconds: spec.timeoutSeconds,
       maxRetries: 2,
+      // A benchmark measures what gets stamped; a batch given up on simply shows as missing stamps.
+      discardOnFailure: true,
+      environment: { [BENCH_SPEC_ENV]: JSON.stringify(spec) },
       routes: [{ processor: processors[i]! }],
     };
   }
-  return defineConfig({ service: `${spec.service}-${spec.stage}`, processors, streams });
+  return defineConfig({
+    service: spec.service,
+    processors,
+    streams,
+    resources: { results: { type: 'dynamodb', table: resultsTableArn(spec), access: 'write' } },
+  } as ShardflowConfigInput);
 }

@@ -1,10 +1,11 @@
 /**
- * The shardflow config of a cloud benchmark stage, for the serverless packaging (`SHARDFLOW_CONFIG`) and
- * for the deployed functions, which rebuild it from the `BENCH_SPEC` environment variable the benchmark
- * driver sets (see `oslsDeployer`). Without `BENCH_SPEC` it describes a one-function placeholder stage.
+ * The shardflow config of a cloud benchmark stage (`custom.shardflow.config` of benchmarks/cloud/serverless.yml),
+ * for the serverless packaging and for the deployed functions: both rebuild it from the `BENCH_SPEC`
+ * environment variable — set by the benchmark driver for `osls deploy` (see `oslsDeployer`), and put into each
+ * function's environment by the config itself. Without `BENCH_SPEC` it describes a one-function placeholder stage.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { type BenchCloudSpec, benchCloudConfig } from './bench-config.js';
+import { BENCH_SPEC_ENV, type BenchCloudSpec, benchCloudConfig } from './bench-config.js';
 
 const placeholder: BenchCloudSpec = {
   service: 'shardflow-bench',
@@ -23,8 +24,7 @@ const placeholder: BenchCloudSpec = {
   timeoutSeconds: 60,
 };
 
-const spec: BenchCloudSpec = process.env.BENCH_SPEC
-  ? (JSON.parse(process.env.BENCH_SPEC) as BenchCloudSpec)
-  : placeholder;
+const fromEnvironment = process.env[BENCH_SPEC_ENV];
+const spec: BenchCloudSpec = fromEnvironment ? (JSON.parse(fromEnvironment) as BenchCloudSpec) : placeholder;
 
 export default benchCloudConfig(spec, new DynamoDBClient({}));

@@ -1,13 +1,17 @@
 import { spawn } from 'node:child_process';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunningEmulators } from '../../src/local/emulators/index.js';
 import { type LocalRun, startLocal } from '../../src/local/esm/local-runner.js';
 import { createLogger } from '../../src/runtime/observability/logger.js';
-import { type BenchCloudSpec, benchStreamKey } from './bench-config.js';
+import { BENCH_SPEC_ENV, type BenchCloudSpec, benchStreamKey } from './bench-config.js';
 import type { FunctionDeployer } from './target.js';
 
 /** The config module the serverless packaging deploys for a benchmark stage (reads `BENCH_SPEC`). */
 export const BENCH_CONFIG_MODULE = fileURLToPath(new URL('./bench.config.ts', import.meta.url));
+
+/** The directory of the benchmark's own serverless.yml, where `osls` runs. */
+export const BENCH_SERVICE_DIR = dirname(BENCH_CONFIG_MODULE);
 
 /**
  * Stands in for Lambda on the emulators: runs the stage's config with the local event source mapping
@@ -44,11 +48,12 @@ export function localEsmDeployer(emulators: RunningEmulators): FunctionDeployer 
   };
 }
 
-/** Runs a command and resolves with its output; rejects on a non-zero exit. Injectable for tests. */
+/** Runs a command in `cwd` and resolves with its output; rejects on a non-zero exit. Injectable for tests. */
 export type CommandRunner = (
   command: string,
   args: readonly string[],
   env: Readonly<Record<string, string>>,
+  cwd: string,
 ) => Promise<string>;
 
 /**
@@ -56,12 +61,16 @@ export type CommandRunner = (
  *
  * @example
  * ```ts
- * await spawnCommand('npx', ['osls', '--version'], {});
+ * await spawnCommand('npx', ['osls', '--version'], {}, process.cwd());
  * ```
  */
-export const spawnCommand: CommandRunner = (command, args, env) =>
+export const spawnCommand: CommandRunner = (command, args, env, cwd) =>
   new Promise((resolve, reject) => {
-    const child = spawn(command, [...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, [...args], {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
@@ -77,13 +86,11 @@ export const spawnCommand: CommandRunner = (command, args, env) =>
   });
 
 /**
- * Deploys through the serverless packaging: `npx osls deploy --stage <stage>` with `SHARDFLOW_CONFIG`
- * pointing at the benchmark config module and `BENCH_SPEC` (JSON) describing the stage — its streams,
- * memory sizes, results table and run id; `npx osls remove --stage <stage>` removes it.
- *
- * The packaging must (1) load the config named by `SHARDFLOW_CONFIG`, (2) pass `BENCH_SPEC` into the
- * functions' environment (the config module rebuilds the same processors inside Lambda from it) and
- * (3) allow `dynamodb:BatchWriteItem` on the results table.
+ * Deploys through the shardflow Serverless plugin: `npx osls deploy --stage <stage>` in
+ * benchmarks/cloud (its serverless.yml names `bench.config.ts`) with `BENCH_SPEC` (JSON) describing the
+ * stage — its streams, memory sizes, results table and run id; `npx osls remove --stage <stage>` removes it.
+ * The config puts `BENCH_SPEC` into every function's environment (the config module rebuilds the same
+ * processors inside Lambda from it) and grants the functions write access to the results table.
  *
  * @example
  * ```ts
@@ -95,17 +102,16 @@ export function oslsDeployer(
 ): FunctionDeployer {
   const run = options.run ?? spawnCommand;
   const env = (spec: BenchCloudSpec): Record<string, string> => ({
-    SHARDFLOW_CONFIG: BENCH_CONFIG_MODULE,
-    BENCH_SPEC: JSON.stringify(spec),
+    [BENCH_SPEC_ENV]: JSON.stringify(spec),
     ...(options.region ? { AWS_REGION: options.region } : {}),
   });
   const regionArgs = options.region ? ['--region', options.region] : [];
   return {
     async deploy(_config, spec) {
-      await run('npx', ['osls', 'deploy', '--stage', spec.stage, ...regionArgs], env(spec));
+      await run('npx', ['osls', 'deploy', '--stage', spec.stage, ...regionArgs], env(spec), BENCH_SERVICE_DIR);
     },
     async remove(spec) {
-      await run('npx', ['osls', 'remove', '--stage', spec.stage, ...regionArgs], env(spec));
+      await run('npx', ['osls', 'remove', '--stage', spec.stage, ...regionArgs], env(spec), BENCH_SERVICE_DIR);
     },
   };
 }

@@ -45,10 +45,13 @@ export interface CloudReport {
 export async function runCloud(options: CloudOptions): Promise<CloudReport> {
   const task = options.progress.task('cloud', 4);
   const { target } = options;
-  const deployment = await target.deploy(options.stage, options.memorySizes);
-  task.tick(`deployed ${options.memorySizes.length} functions (${target.kind})`);
-  let measured: Omit<CloudReport, 'removed' | 'removeError'>;
+  let measured: Omit<CloudReport, 'removed' | 'removeError'> | undefined;
+  let removed = false;
+  let removeError: string | undefined;
   try {
+    // Inside the try: a deploy that fails half-way leaves streams and a table that the finally removes.
+    const deployment = await target.deploy(options.stage, options.memorySizes);
+    task.tick(`deployed ${options.memorySizes.length} functions (${target.kind})`);
     const produced = await target.putRecords(options.rate, options.durationSeconds);
     task.tick(`offered ${options.rate} records/s for ${options.durationSeconds} s`);
     const expected = Math.min(...produced.map((load) => load.records));
@@ -66,18 +69,14 @@ export async function runCloud(options: CloudOptions): Promise<CloudReport> {
           ? 'Real AWS: PutRecords from this machine, Lambda event source mappings, the deployed functions; stamps written to DynamoDB by the processors (their write time is part of the duration).'
           : 'Emulated: kinesalite streams, the local ESM standing in for Lambda (in this process), stamps written to DynamoDB Local by the processors (part of the duration). Memory sizes are labels here: no CPU share is applied.',
     };
-  } catch (error) {
-    if (!options.keep) await target.remove().catch(() => {});
-    throw error;
-  }
-  let removed = false;
-  let removeError: string | undefined;
-  if (!options.keep) {
-    try {
-      await target.remove();
-      removed = true;
-    } catch (error) {
-      removeError = error instanceof Error ? error.message : String(error);
+  } finally {
+    if (!options.keep) {
+      try {
+        await target.remove();
+        removed = true;
+      } catch (error) {
+        removeError = error instanceof Error ? error.message : String(error);
+      }
     }
   }
   task.tick(options.keep ? 'kept the stage' : 'removed the stage');

@@ -32,7 +32,7 @@ export interface BenchTarget {
   putRecords(rate: number, durationSeconds: number): Promise<ProducedLoad[]>;
   /** Reads the results table and computes the figures per function. */
   collect(): Promise<CloudFigures[]>;
-  /** Removes the functions, the streams and the results table. */
+  /** Removes whatever `deploy` created — the functions, the streams, the results table — also after a failed deploy. */
   remove(): Promise<void>;
 }
 
@@ -155,6 +155,8 @@ export class CloudBenchTarget implements BenchTarget {
   readonly #options: CloudTargetOptions;
   readonly #deployer: FunctionDeployer;
   #spec: BenchCloudSpec | undefined;
+  /** What `deploy` has started to create, so that `remove` can tear it down even when `deploy` failed. */
+  #created: { streams: string[]; resultsTable?: string; deployer?: BenchCloudSpec } = { streams: [] };
   #sent = 0;
 
   constructor(kind: BenchTarget['kind'], options: CloudTargetOptions, deployer: FunctionDeployer) {
@@ -174,6 +176,7 @@ export class CloudBenchTarget implements BenchTarget {
     const runId = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`;
     const resultsTable = `${service}-${stage}-results`;
     const names = memorySizes.map((memoryMB) => `${service}-${stage}-m${memoryMB}`);
+    this.#created = { streams: names, resultsTable };
     await ensureResultsTable(dynamodb, resultsTable);
     await Promise.all(
       names.map((name) =>
@@ -201,6 +204,7 @@ export class CloudBenchTarget implements BenchTarget {
       timeoutSeconds: this.#options.timeoutSeconds ?? 60,
     };
     this.#spec = spec;
+    this.#created.deployer = spec;
     await this.#deployer.deploy(benchCloudConfig(spec, this.#options.functionDynamoDB ?? dynamodb), spec);
     return {
       stage,
@@ -260,15 +264,22 @@ export class CloudBenchTarget implements BenchTarget {
   }
 
   async remove(): Promise<void> {
-    const spec = this.spec;
-    await this.#deployer.remove(spec);
+    const created = this.#created;
+    const failures: unknown[] = [];
+    // The deployer first (its functions read the streams), then the streams and the table; each step runs
+    // even when an earlier one failed, and the first failure is reported at the end.
+    if (created.deployer !== undefined) await this.#deployer.remove(created.deployer).catch((e) => failures.push(e));
     await Promise.all(
-      Object.values(spec.streams).map((stream) =>
-        this.#options.kinesis.send(new DeleteStreamCommand({ StreamName: stream.name })).catch((error: unknown) => {
-          if (!(error instanceof ResourceNotFoundException)) throw error;
+      created.streams.map((name) =>
+        this.#options.kinesis.send(new DeleteStreamCommand({ StreamName: name })).catch((error: unknown) => {
+          if (!(error instanceof ResourceNotFoundException)) failures.push(error);
         }),
       ),
     );
-    await deleteResultsTable(this.#options.dynamodb, spec.resultsTable);
+    if (created.resultsTable !== undefined) {
+      await deleteResultsTable(this.#options.dynamodb, created.resultsTable).catch((e) => failures.push(e));
+    }
+    this.#created = { streams: [] };
+    if (failures.length > 0) throw failures[0];
   }
 }

@@ -10,10 +10,9 @@
 export const CliDefaults = {
   /** The config the commands load unless `--config` names another. */
   configFile: 'shardflow.config.ts',
-  /** The data dir the `destinations` commands read unless `--data-dir` names another. */
+  /**
+   * The one data dir of the local environment: `dev` keeps emulator data, checkpoints, on-failure
+   * records, `dev.log` and `dev.json` there; `put`, `invoke` and `destinations` find dev through it.
+   */
   dataDir: '.shardflow/data',
-  /** `shardflow dev`'s log file when it runs without a data dir (with one: `<data dir>/dev.log`). */
-  devLogFile: '.shardflow/dev.log',
-  /** Where `shardflow invoke` quarantines permanent failures: `<dir>/<stream>.ndjson`. */
-  invokeQuarantineDir: '.shardflow/quarantine',
 } as const;

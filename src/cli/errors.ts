@@ -10,9 +10,9 @@ import { ShardflowError } from '../runtime/errors.js';
  * ```
  */
 export const ExitCode = {
-  /** Done (for `invoke`: the handler returned, even with partial failures — the output is a report). */
+  /** Done (for `invoke`: every record handled, or `--allow-failures`). */
   ok: 0,
-  /** The command ran and failed: a thrown handler, an unreadable file, a record that is not there. */
+  /** The command ran and failed: a thrown handler, failed or quarantined records, an unreadable file. */
   failure: 1,
   /**
    * The command line cannot work: unknown option, missing argument, an impossible combination — or a

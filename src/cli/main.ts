@@ -34,14 +34,22 @@ program
   .description('run the streams locally: emulators + one event source mapping per stream, with live status')
   .option('--config <file>', 'shardflow config', CliDefaults.configFile)
   .option('--stream <name...>', 'streams to run (default: all)')
-  .option('--data-dir <dir>', 'keep emulator data, checkpoints, on-failure records and dev.log here (default: memory)')
-  .option('--endpoint-kinesis <url>', 'use a running Kinesis (or kinesalite) instead of starting one')
-  .option('--endpoint-dynamodb <url>', 'use a running DynamoDB (or DynamoDB Local)')
+  .option(
+    '--data-dir <dir>',
+    'emulator data, checkpoints, on-failure records, dev.log and dev.json (read by put, invoke, destinations)',
+    CliDefaults.dataDir,
+  )
+  .option('--in-memory', 'keep emulator data and checkpoints in memory (log and state file still in --data-dir)')
+  .option('--endpoint-kinesis <url>', 'use a running Kinesis (or kinesalite) on this machine instead of starting one')
+  .option('--endpoint-dynamodb <url>', 'use a running DynamoDB (or DynamoDB Local) on this machine')
   .option('--endpoint-dynamodb-streams <url>', 'DynamoDB Streams endpoint (default: the DynamoDB one)')
-  .option('--endpoint-s3 <url>', 'use a running S3 (or s3rver)')
-  .option('--region <region>', 'region of the --endpoint-* services (default: AWS_REGION)')
+  .option('--endpoint-s3 <url>', 'use a running S3 (or s3rver) on this machine')
+  .option('--aws', 'run against real AWS with your credentials (the only way anything local reaches AWS)')
+  .option('--region <region>', 'region of --aws / --endpoint-* (default: AWS_REGION)')
+  .option('--local-quarantine', 'streams without a quarantine get a local file one (a local-only convenience)')
   .option('--duration <seconds>', 'stop after this many seconds', positiveNumber)
   .option('--log-level <level>', 'log file level (default: the config, LOG_LEVEL, or info); terminal: warn')
+  .option('--verbose', 'full error stacks on the terminal (the log file always has them)')
   .action(
     act(async (options) => {
       const { runDev } = await import('./dev/dev-command.js');
@@ -49,15 +57,19 @@ program
         config: options.config,
         streams: options.stream,
         dataDir: options.dataDir,
+        inMemory: options.inMemory,
         endpoints: {
           kinesis: options.endpointKinesis,
           dynamodb: options.endpointDynamodb,
           dynamodbStreams: options.endpointDynamodbStreams,
           s3: options.endpointS3,
         },
+        aws: options.aws,
         region: options.region,
+        localQuarantine: options.localQuarantine,
         durationSeconds: options.duration,
         logLevel: options.logLevel,
+        verbose: options.verbose,
       });
     }),
   );
@@ -68,17 +80,59 @@ program
   .argument('<stream>', 'stream name in the config')
   .requiredOption('--event <file>', 'Lambda event JSON (Kinesis or DynamoDB Streams)')
   .option('--config <file>', 'shardflow config', CliDefaults.configFile)
-  .option('--log-level <level>', 'handler log level (stderr)', 'error')
+  .option('--data-dir <dir>', "the local environment: a running dev's, or emulators started there", CliDefaults.dataDir)
+  .option('--aws', 'run against real AWS with your credentials (the only way anything local reaches AWS)')
+  .option('--allow-failures', 'exit 0 even when records failed or were quarantined')
+  .option('--local-quarantine', 'without a configured quarantine, quarantine into <data dir>/quarantine/')
+  .option('--log-level <level>', 'handler log level (stderr)', 'warn')
+  .option('--verbose', 'full error stacks in the log lines')
   .action(
     act(async (stream: string, options) => {
       const { runInvoke } = await import('./invoke/invoke-command.js');
-      return runInvoke({ config: options.config, stream, event: options.event, logLevel: options.logLevel });
+      return runInvoke({
+        config: options.config,
+        stream,
+        event: options.event,
+        logLevel: options.logLevel,
+        verbose: options.verbose,
+        dataDir: options.dataDir,
+        aws: options.aws,
+        allowFailures: options.allowFailures,
+        localQuarantine: options.localQuarantine,
+      });
+    }),
+  );
+
+program
+  .command('put')
+  .description('write JSON records into a stream of the running `shardflow dev` (Kinesis records, or table items)')
+  .argument('<stream>', 'stream name in the config')
+  .argument('[records...]', 'JSON records, one per argument (else --file, else stdin)')
+  .option('--file <path>', 'records from a file: a JSON array, one JSON value, or NDJSON (- for stdin)')
+  .option('--data-dir <dir>', 'data dir of the running `shardflow dev`', CliDefaults.dataDir)
+  .option('--partition-key <key>', 'Kinesis: partition key of every record (default: random per record)')
+  .option('--partition-key-field <field>', "Kinesis: each record's partition key from this field")
+  .option('--kpl', 'Kinesis: pack the records into KPL aggregated records')
+  .option('--delete', 'DynamoDB: delete the items (by their key attributes) instead of putting them')
+  .action(
+    act(async (stream: string, records: string[], options) => {
+      const { runPut } = await import('./put/put-command.js');
+      return runPut({
+        stream,
+        records,
+        file: options.file,
+        dataDir: options.dataDir,
+        partitionKey: options.partitionKey,
+        partitionKeyField: options.partitionKeyField,
+        kpl: options.kpl,
+        delete: options.delete,
+      });
     }),
   );
 
 const destinations = program
   .command('destinations')
-  .description('inspect and redrive the on-failure records of a `shardflow dev --data-dir` run');
+  .description('inspect and redrive the on-failure records of a `shardflow dev` run');
 
 function destinationsCommand(name: string, description: string): Command {
   return destinations
@@ -86,7 +140,7 @@ function destinationsCommand(name: string, description: string): Command {
     .description(description)
     .argument('<stream>', 'stream name in the config')
     .option('--config <file>', 'shardflow config', CliDefaults.configFile)
-    .option('--data-dir <dir>', 'data dir of a `shardflow dev --data-dir` run', CliDefaults.dataDir)
+    .option('--data-dir <dir>', 'data dir of a `shardflow dev` run', CliDefaults.dataDir)
     .option('--log-level <level>', 'log level (stderr)', 'error');
 }
 
@@ -150,6 +204,7 @@ program
       return runInit({ dir, name: options.name, shardflow: options.shardflow, force: options.force });
     }),
   );
+
 // The benchmark suite compares shardflow with Powertools and hand-written loops; it runs from a clone of the
 // shardflow repository, not from the installed package (its peers are not shardflow's dependencies).
 program

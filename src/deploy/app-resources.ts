@@ -1,5 +1,6 @@
 import { ConfigError, MissingSettingError } from '../runtime/config/errors.js';
 import type { ShardflowConfigInput } from '../runtime/config/types.js';
+import { ENV_NAME, RESERVED_ENV } from '../runtime/config/validate-config.js';
 import { type ResourceRef, resolveResourceRef } from '../runtime/stages/resource-refs.js';
 
 export type {
@@ -27,9 +28,6 @@ export interface AppResourcePlan {
 }
 
 const ACCESS = new Set<AppResourceAccess>(['read', 'write', 'read-write']);
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** Variables Lambda reserves or shardflow sets itself. */
-const RESERVED_ENV = /^(AWS_|LAMBDA_|_HANDLER$|_X_AMZN_TRACE_ID$|TZ$|NODE_OPTIONS$|SHARDFLOW_STAGE$)/;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -1,6 +1,8 @@
-import { relative, resolve, sep } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import { DEPLOY_DEFAULTS } from '../runtime/stages/constants.js';
+import { renameChunksByContent } from './content-hashed-chunks.js';
 import { BundleError } from './errors.js';
 import { functionEntrySource } from './function-entry.js';
 import { inlineCreateRequirePlugin } from './inline-create-require.js';
@@ -15,7 +17,7 @@ export interface BundleFunctionOptions {
   readonly resolveDir: string;
   /** Empty directory that receives `index.mjs`, its chunks and source maps. */
   readonly outDir: string;
-  /** The Lambda runtime (`nodejs20.x`, `nodejs22.x`, …): esbuild targets its Node version. Default `nodejs20.x`. */
+  /** The Lambda runtime (`nodejs22.x`, `nodejs24.x`, …): esbuild targets its Node version. Default `nodejs24.x`. */
   readonly runtime?: string | undefined;
 }
 
@@ -28,8 +30,34 @@ export interface BundleFunctionOptions {
  * ```
  */
 export function esbuildTarget(runtime: string | undefined): string {
-  const version = /^nodejs(\d+)\.x$/.exec(runtime ?? '')?.[1];
+  const version = /^nodejs(\d+)\.x$/.exec(runtime ?? DEPLOY_DEFAULTS.runtime)?.[1];
   return version === undefined ? DEPLOY_DEFAULTS.esbuildTarget : `node${version}`;
+}
+
+/**
+ * A source path of a source map made independent of where it was built: inside a `node_modules` it becomes
+ * `node_modules/<package>/…`, anything else its path relative to the service directory; both are then
+ * expressed relative to the map's own directory in the zip (so in Lambda they resolve under `/var/task`).
+ */
+function portableSource(source: string, mapDir: string, outDir: string, serviceDir: string): string {
+  if (!source.startsWith('.') && !source.startsWith('/')) return source; // a virtual module (`shardflow-entry:orders`)
+  const absolute = resolve(mapDir, source);
+  const parts = absolute.split(sep);
+  const modules = parts.lastIndexOf('node_modules');
+  const fromRoot =
+    modules === -1 ? relative(serviceDir, absolute).split(sep).join('/') : parts.slice(modules).join('/');
+  const up = relative(mapDir, outDir).split(sep).filter(Boolean).join('/');
+  return up === '' ? fromRoot : `${up}/${fromRoot}`;
+}
+
+/** Rewrites every source map of a bundle with {@link portableSource}: the same commit maps to the same bytes anywhere. */
+async function makeSourceMapsPortable(files: readonly string[], outDir: string, serviceDir: string): Promise<void> {
+  for (const file of files.filter((name) => name.endsWith('.map'))) {
+    const path = resolve(outDir, file);
+    const map = JSON.parse(await readFile(path, 'utf8')) as { sources?: string[] };
+    map.sources = (map.sources ?? []).map((source) => portableSource(source, dirname(path), outDir, serviceDir));
+    await writeFile(path, JSON.stringify(map));
+  }
 }
 
 /** What {@link bundleFunction} wrote. */
@@ -67,7 +95,10 @@ function entryPlugin(options: BundleFunctionOptions): Plugin {
  * Bundles one stream's function with esbuild: the generated entry (see `functionEntrySource`), the config,
  * its processors and schemas and shardflow, as ESM for the runtime's Node version — tree-shaken, minified with names
  * kept (error classes report their own names), linked source maps without sources, and code splitting so
- * the SDK clients a quarantine sink loads on demand stay out of the cold start.
+ * the SDK clients a quarantine sink loads on demand stay out of the cold start. The AWS SDK is bundled, not
+ * taken from the runtime (see docs/deploy.md, "Bundling"). Source maps name sources relative to the service
+ * directory (`node_modules/<package>/…` for dependencies), so a commit bundles to the same bytes from any
+ * checkout path.
  *
  * @throws {BundleError} when esbuild reports an error (a missing import, a syntax error)
  *
@@ -120,5 +151,8 @@ export async function bundleFunction(options: BundleFunctionOptions): Promise<Bu
     files[relative(options.outDir, resolve(options.resolveDir, file)).split(sep).join('/')] = output.bytes;
     if (file.endsWith('.mjs')) codeBytes += output.bytes;
   }
-  return { files, codeBytes };
+  await makeSourceMapsPortable(Object.keys(files), options.outDir, options.resolveDir);
+  const names = await renameChunksByContent(options.outDir, Object.keys(files));
+  const sizes = Object.values(files);
+  return { files: Object.fromEntries(names.map((name, i) => [name, sizes[i]!])), codeBytes };
 }

@@ -2,6 +2,7 @@ import { type EsmSettings, resolveEsmSettings } from '../local/esm/settings.js';
 import { ConfigRangeError, DuplicateNameError } from '../runtime/config/errors.js';
 import type { ShardflowConfig, StreamConfig } from '../runtime/config/types.js';
 import { configForStage } from '../runtime/stages/config-for-stage.js';
+import { DEPLOY_DEFAULTS } from '../runtime/stages/constants.js';
 import {
   assertResourceName,
   assertStageName,
@@ -23,10 +24,14 @@ import {
   applyStageOverrides,
   type ResolvedAlarmSettings,
   resolveAlarmSettings,
+  resolveRetain,
   resolveRetentionDays,
+  stagesOf,
 } from '../runtime/stages/stage-overrides.js';
 import { type AppResourcePlan, resolveAppResources } from './app-resources.js';
 import { checkProcessors } from './check-processors.js';
+import { SilentDiscardError } from './errors.js';
+import { checkLambdaRuntime } from './lambda-runtimes.js';
 
 /** Everything the deploy needs to know about one stream in one stage. */
 export interface StreamDeployPlan {
@@ -48,6 +53,10 @@ export interface StreamDeployPlan {
   readonly appResources: readonly AppResourcePlan[];
   /** `undefined` when the stage has no alarms for this stream. */
   readonly alarms: ResolvedAlarmSettings | undefined;
+  /** The function's Lambda runtime (`nodejs24.x`), checked against AWS's dates. */
+  readonly runtime: string;
+  /** The function's instruction set. */
+  readonly architecture: typeof DEPLOY_DEFAULTS.architecture;
 }
 
 /** A config resolved for one stage: what `osls package --stage <stage>` turns into CloudFormation. */
@@ -60,6 +69,8 @@ export interface DeployPlan {
   readonly appResources: readonly AppResourcePlan[];
   /** CloudWatch Logs retention in days; `undefined` keeps logs forever. */
   readonly retentionDays: number | undefined;
+  /** Whether the data resources the stack creates survive its removal (`retain`). */
+  readonly retain: boolean;
   /** Things that deploy but deserve a look (no quarantine, no on-failure destination, …). */
   readonly warnings: readonly string[];
 }
@@ -81,6 +92,43 @@ function assertDistinctStreamNames(config: ShardflowConfig): void {
   }
 }
 
+/** What {@link planDeployment} may be told besides the config and the stage. */
+export interface PlanOptions {
+  /** The day the runtime policy is checked on. Default: now. */
+  readonly today?: Date;
+}
+
+/** Where a stream's runtime comes from, most specific first, with the path to change. */
+function runtimeSetting(config: ShardflowConfig, stage: string, name: string): { runtime: string; path: string } {
+  const overrides = stagesOf(config)[stage];
+  const candidates: [string | undefined, string][] = [
+    [overrides?.streams?.[name]?.runtime, `stages.${stage}.streams.${name}.runtime`],
+    [overrides?.runtime, `stages.${stage}.runtime`],
+    [config.streams[name]?.runtime, `streams.${name}.runtime`],
+    [config.runtime, 'runtime'],
+  ];
+  for (const [runtime, path] of candidates) if (runtime !== undefined) return { runtime, path };
+  return { runtime: DEPLOY_DEFAULTS.runtime, path: 'runtime (default)' };
+}
+
+/**
+ * "No silent loss": a mapping whose retries or record age can run out discards the batch; without an
+ * on-failure destination nothing records what was lost. Refused unless the stream opts out explicitly.
+ */
+function assertNoSilentDiscard(plan: StreamDeployPlan): void {
+  if (plan.onFailure !== undefined || plan.stream.discardOnFailure === true) return;
+  const { maxRetries, maxRecordAgeSeconds } = plan.esm;
+  const limits = [
+    ...(maxRetries === -1 ? [] : [`after ${maxRetries} retries (maxRetries)`]),
+    ...(maxRecordAgeSeconds === -1 ? [] : [`once its records are ${maxRecordAgeSeconds} s old (maxRecordAgeSeconds)`]),
+  ];
+  if (limits.length === 0) return;
+  throw new SilentDiscardError(
+    plan.path,
+    `AWS discards a failing batch ${limits.join(' or ')}, and with no onFailure destination nothing records which records were lost: add onFailure: { type: 'sqs' | 'sns' | 's3', … }, or opt out explicitly with discardOnFailure: true`,
+  );
+}
+
 function warningsOf(plan: StreamDeployPlan): string[] {
   const warnings: string[] = [];
   if (plan.quarantine === undefined) {
@@ -90,9 +138,13 @@ function warningsOf(plan: StreamDeployPlan): string[] {
   } else if (plan.quarantine.type === 'function') {
     warnings.push(`${plan.path}.quarantine: a function sink gets no permissions from the deploy`);
   }
-  if (plan.onFailure === undefined) {
+  if (plan.onFailure === undefined && plan.stream.discardOnFailure === true) {
     warnings.push(
-      `${plan.path}: no onFailure destination — a batch that exhausts its retries is dropped without a trace`,
+      `${plan.path}.discardOnFailure: batches that run out of retries or record age are discarded unrecorded`,
+    );
+  } else if (plan.onFailure === undefined) {
+    warnings.push(
+      `${plan.path}: no onFailure destination — a failing batch is retried until its records expire from the source`,
     );
   }
   if (!plan.esm.reportBatchItemFailures) {
@@ -108,9 +160,13 @@ function warningsOf(plan: StreamDeployPlan): string[] {
  * and which it references, computes each stream's event source mapping settings with
  * {@link resolveEsmSettings} (the function the local ESM uses too), and checks the rules only a deploy has:
  * stage and resource names AWS accepts, stream names that stay distinct as logical IDs, usable processors, a
- * deadline margin shorter than the timeout, DynamoDB sources whose stream ARN is known, no file quarantine.
+ * deadline margin shorter than the timeout, DynamoDB sources whose stream ARN is known, no file quarantine,
+ * a runtime AWS still accepts on `options.today` (warned 90 days before its deprecation), and no stream that
+ * could lose records silently.
  *
  * @throws {ConfigError} (and its subclasses) whose `path` points at the setting to change
+ * @throws {RuntimeBlockedError} once AWS blocks creating or updating functions on a stream's runtime
+ * @throws {SilentDiscardError} for finite retries or record age without an on-failure destination
  *
  * @example
  * ```ts
@@ -119,17 +175,19 @@ function warningsOf(plan: StreamDeployPlan): string[] {
  * plan.streams[0]?.functionName; // 'shop-analytics-prod-orders'
  * ```
  */
-export function planDeployment(config: ShardflowConfig, stage: string): DeployPlan {
+export function planDeployment(config: ShardflowConfig, stage: string, options: PlanOptions = {}): DeployPlan {
+  const today = options.today ?? new Date();
+  const runtimeWarnings = new Set<string>();
   assertStageName(stage);
   checkProcessors(config);
   assertDistinctStreamNames(config);
-  const runtime = configForStage(config, stage);
+  const deployed = configForStage(config, stage);
   const staged = applyStageOverrides(config, stage);
   const appResources = resolveAppResources(config, stage);
   const streams: StreamDeployPlan[] = [];
   for (const [name, configured] of Object.entries(staged.streams)) {
     const path = `streams.${name}`;
-    const stream = runtime.streams[name]!;
+    const stream = deployed.streams[name]!;
     const functionName = deployedFunctionName(config.service, stage, name);
     assertResourceName('lambda-function', functionName, path);
     const esm = resolveEsmSettings(stream);
@@ -140,7 +198,10 @@ export function planDeployment(config: ShardflowConfig, stage: string): DeployPl
         `${margin} ms leaves no time to process within a ${esm.timeoutSeconds} s timeout: raise timeoutSeconds or lower deadlineMarginMs`,
       );
     }
-    streams.push({
+    const { runtime, path: runtimePath } = runtimeSetting(config, stage, name);
+    const runtimeWarning = checkLambdaRuntime(runtime, runtimePath, today);
+    if (runtimeWarning !== undefined) runtimeWarnings.add(runtimeWarning);
+    const plan: StreamDeployPlan = {
       name,
       path,
       functionName,
@@ -162,15 +223,20 @@ export function planDeployment(config: ShardflowConfig, stage: string): DeployPl
           : resolveIdempotencyRef(configured.idempotency, stage, `${path}.idempotency`),
       appResources: appResources.filter((resource) => resource.streams.includes(name)),
       alarms: resolveAlarmSettings(config, stage, name),
-    });
+      runtime,
+      architecture: DEPLOY_DEFAULTS.architecture,
+    };
+    assertNoSilentDiscard(plan);
+    streams.push(plan);
   }
   return {
     service: config.service,
     stage,
-    config: runtime,
+    config: deployed,
     streams,
     appResources,
     retentionDays: resolveRetentionDays(config, stage),
-    warnings: streams.flatMap(warningsOf),
+    retain: resolveRetain(config, stage),
+    warnings: [...runtimeWarnings, ...streams.flatMap(warningsOf)],
   };
 }

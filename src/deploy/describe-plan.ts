@@ -31,8 +31,8 @@ function streamLine(stream: StreamDeployPlan): string {
   const parts = [
     `${stream.name}: ${stream.functionName}`,
     `source ${source(stream.source)}`,
-    `batch ${stream.esm.batchSize}, ${stream.esm.memorySize} MB, ${stream.esm.timeoutSeconds} s`,
-    `on failure ${stream.onFailure === undefined ? 'none' : resource(stream.onFailure)}`,
+    `${stream.runtime} ${stream.architecture}, batch ${stream.esm.batchSize}, ${stream.esm.memorySize} MB, ${stream.esm.timeoutSeconds} s`,
+    `on failure ${stream.onFailure === undefined ? (stream.stream.discardOnFailure ? 'discard' : 'none') : resource(stream.onFailure)}`,
     `quarantine ${quarantine(stream.quarantine)}`,
   ];
   if (stream.idempotency !== undefined) parts.push(`idempotency ${resource(stream.idempotency)}`);
@@ -51,7 +51,9 @@ function streamLine(stream: StreamDeployPlan): string {
  * ```
  */
 export function describePlan(plan: DeployPlan): string[] {
-  const lines = [`stage ${plan.stage}: ${plan.streams.length} function(s)`];
+  const lines = [
+    `stage ${plan.stage}: ${plan.streams.length} function(s), data resources ${plan.retain ? 'retained' : 'deleted'} on remove`,
+  ];
   for (const stream of plan.streams) lines.push(`  ${streamLine(stream)}`);
   for (const app of plan.appResources) {
     lines.push(`  resource ${app.key}: ${resource(app.ref)}, ${app.config.access} for ${app.streams.join(', ')}`);

@@ -29,3 +29,40 @@ export class BundleError extends ShardflowError {
  * ```
  */
 export class InvalidProcessorError extends ConfigError {}
+
+/**
+ * A function's Lambda runtime is one AWS no longer lets you create or update functions on: the deploy would
+ * fail in CloudFormation, so validation and packaging fail first.
+ *
+ * @example
+ * ```ts
+ * throw new RuntimeBlockedError('runtime', 'nodejs20.x was deprecated on 2026-04-30; …');
+ * ```
+ */
+export class RuntimeBlockedError extends ConfigError {}
+
+/**
+ * A `runtime` that shardflow's runtime table (`LAMBDA_NODE_RUNTIMES`) does not know.
+ *
+ * @example
+ * ```ts
+ * throw new UnknownRuntimeError('streams.orders.runtime', 'nodejs26.x', ['nodejs24.x', 'nodejs22.x']);
+ * ```
+ */
+export class UnknownRuntimeError extends ConfigError {
+  constructor(path: string, runtime: string, known: readonly string[]) {
+    super(path, `${runtime} is not a Lambda Node.js runtime shardflow knows (known: ${known.join(', ')})`);
+  }
+}
+
+/**
+ * A stream whose event source mapping can run out of retries or record age with no on-failure destination:
+ * AWS would then discard the batch and nothing would record which records were lost. Give the stream an
+ * `onFailure` destination, or opt out explicitly with `discardOnFailure: true`.
+ *
+ * @example
+ * ```ts
+ * throw new SilentDiscardError('streams.revenue', 'after 5 retries AWS discards the batch …');
+ * ```
+ */
+export class SilentDiscardError extends ConfigError {}

@@ -55,6 +55,7 @@ export function eventSourceMappingProperties(
       Filters: settings.filterPatterns.map((pattern) => ({ Pattern: JSON.stringify(pattern) })),
     };
   }
+  if (settings.metrics.length > 0) properties.MetricsConfig = { Metrics: [...settings.metrics] };
   if (targets.onFailureArn !== undefined) {
     properties.DestinationConfig = { OnFailure: { Destination: targets.onFailureArn } };
   }

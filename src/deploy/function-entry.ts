@@ -1,50 +1,35 @@
-import { dirname, extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const HERE = fileURLToPath(import.meta.url);
-/** `.ts` when shardflow runs from its sources (in this repository), `.js` when compiled (as it ships). */
-const EXT = extname(HERE);
-
-/**
- * Absolute paths of the two shardflow modules a function entry imports.
- *
- * @example
- * ```ts
- * shardflowModules().handler; // '/…/node_modules/shardflow/dist/runtime/handler.js'
- * ```
- */
-export function shardflowModules(): { readonly handler: string; readonly configForStage: string } {
-  const runtimeDir = join(dirname(HERE), '..', 'runtime');
-  return {
-    handler: join(runtimeDir, `handler${EXT}`),
-    configForStage: join(runtimeDir, 'stages', `config-for-stage${EXT}`),
-  };
-}
+import { isAbsolute, relative, sep } from 'node:path';
 
 /** What the generated entry module of one function needs. */
 export interface FunctionEntryOptions {
   /** Absolute path of the config file. */
   readonly configFile: string;
+  /** The directory the entry is resolved from (the service directory): the config is imported relative to it. */
+  readonly resolveDir: string;
   readonly stage: string;
   readonly stream: string;
 }
 
 /**
  * The source of the tiny module esbuild bundles for one stream's function:
- * `export const handler = createHandler(configForStage(config, '<stage>'), '<stream>')`. The handler is
- * built at module scope, once per execution environment.
+ * `export const handler = createHandler(configForStage(config, '<stage>'), '<stream>')`, built at module
+ * scope, once per execution environment. It imports the config by its path relative to the service
+ * directory and shardflow by its package name — the same module the config's own `import … from 'shardflow'`
+ * resolves to, so the bundle holds one copy of shardflow and no path of the machine that built it.
  *
  * @example
  * ```ts
- * functionEntrySource({ configFile: '/app/shardflow.config.ts', stage: 'prod', stream: 'orders' });
+ * functionEntrySource({ configFile: '/app/shardflow.config.ts', resolveDir: '/app', stage: 'prod', stream: 'orders' });
+ * // import config from './shardflow.config.ts'; …
  * ```
  */
 export function functionEntrySource(options: FunctionEntryOptions): string {
-  const modules = shardflowModules();
+  const fromServiceDir = relative(options.resolveDir, options.configFile).split(sep).join('/');
+  const configImport =
+    isAbsolute(fromServiceDir) || fromServiceDir.startsWith('../') ? fromServiceDir : `./${fromServiceDir}`;
   return [
-    `import config from ${JSON.stringify(options.configFile)};`,
-    `import { configForStage } from ${JSON.stringify(modules.configForStage)};`,
-    `import { createHandler } from ${JSON.stringify(modules.handler)};`,
+    `import config from ${JSON.stringify(configImport)};`,
+    `import { configForStage, createHandler } from 'shardflow';`,
     '',
     `export const handler = createHandler(configForStage(config, ${JSON.stringify(options.stage)}), ${JSON.stringify(options.stream)});`,
     '',

@@ -1,5 +1,10 @@
 import { readFile } from 'node:fs/promises';
+import { dirname, join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'esbuild';
+
+/** shardflow's own package directory (this file is `<package>/src/deploy/…` or `<package>/dist/deploy/…`). */
+const SHARDFLOW_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..') + sep;
 
 const CREATE_REQUIRE = 'createRequire(import.meta.url)';
 const REQUIRE_BINDING = /\bconst\s+([A-Za-z_$][\w$]*)\s*=\s*createRequire\(import\.meta\.url\)\s*;/g;
@@ -30,8 +35,9 @@ export function inlineCreateRequire(source: string): string | undefined {
 }
 
 /**
- * An esbuild plugin applying {@link inlineCreateRequire} to the project's own TypeScript (never to
- * `node_modules`).
+ * An esbuild plugin applying {@link inlineCreateRequire} to the project's own modules and to shardflow's
+ * (whose compiled runtime loads `aws-kinesis-agg` this way, also from a user's `node_modules`), never to
+ * other packages.
  *
  * @example
  * ```ts
@@ -42,10 +48,13 @@ export function inlineCreateRequirePlugin(): Plugin {
   return {
     name: 'shardflow-inline-create-require',
     setup(build) {
-      build.onLoad({ filter: /\.[cm]?ts$/ }, async (args) => {
-        if (/[\\/]node_modules[\\/]/.test(args.path)) return undefined;
+      build.onLoad({ filter: /\.[cm]?[jt]s$/ }, async (args) => {
+        const ours =
+          args.path.startsWith(SHARDFLOW_ROOT) && !args.path.slice(SHARDFLOW_ROOT.length).includes('node_modules');
+        if (!ours && /[\\/]node_modules[\\/]/.test(args.path)) return undefined;
         const rewritten = inlineCreateRequire(await readFile(args.path, 'utf8'));
-        return rewritten === undefined ? undefined : { contents: rewritten, loader: 'ts' };
+        if (rewritten === undefined) return undefined;
+        return { contents: rewritten, loader: /\.[cm]?ts$/.test(args.path) ? 'ts' : 'js' };
       });
     },
   };

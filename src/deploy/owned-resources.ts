@@ -1,8 +1,13 @@
 import { DuplicateNameError } from '../runtime/config/errors.js';
 import { IdempotencyAttribute } from '../runtime/processing/idempotency/constants.js';
-import { RETENTION, S3_METRICS_FILTER_ID } from '../runtime/stages/constants.js';
+import {
+  BASIC_EXECUTION_POLICY,
+  DEPLOY_DEFAULTS,
+  RETENTION,
+  S3_METRICS_FILTER_ID,
+} from '../runtime/stages/constants.js';
 import type { ResourceKind } from '../runtime/stages/deploy-names.js';
-import { type CfnResource, type CfnValue, getAtt, join, ref } from './cfn.js';
+import { type CfnResource, type CfnValue, getAtt, join, ref, sub } from './cfn.js';
 
 /** Key schema and stream of a DynamoDB table the stack creates. */
 export interface TableSchema {
@@ -34,7 +39,95 @@ export interface OwnedResourceRequest {
 /** The stack's KMS key, created when a queue or topic the stack owns needs encryption. */
 export const STACK_KEY_LOGICAL_ID = 'ShardflowKmsKey';
 
-const RETAIN = { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' } as const;
+/** Deletion policies of a data resource: kept when the user asks (`retain: true`), deleted with the stack otherwise. */
+function policies(retain: boolean) {
+  return retain
+    ? ({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' } as const)
+    : ({ DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' } as const);
+}
+
+/** The function that empties the stack's own buckets before CloudFormation deletes them (`retain: false`). */
+export const BUCKET_EMPTIER_LOGICAL_ID = 'ShardflowBucketEmptier';
+
+/**
+ * Inline code (CommonJS, AWS SDK v3 from the Lambda runtime) of the bucket emptier: on `Delete` it deletes
+ * every object of the bucket, then answers CloudFormation through the pre-signed response URL.
+ */
+const BUCKET_EMPTIER_SOURCE = `const { S3Client, ListObjectsV2Command, DeleteObjectsCommand } = require('@aws-sdk/client-s3');
+const s3 = new S3Client({});
+async function empty(Bucket) {
+  let ContinuationToken;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket, ContinuationToken }));
+    const Objects = (page.Contents || []).map((object) => ({ Key: object.Key }));
+    if (Objects.length > 0) await s3.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects, Quiet: true } }));
+    ContinuationToken = page.NextContinuationToken;
+  } while (ContinuationToken);
+}
+exports.handler = async (event, context) => {
+  const bucket = event.ResourceProperties.BucketName;
+  let Status = 'SUCCESS';
+  let Reason = 'see CloudWatch Logs ' + context.logStreamName;
+  try {
+    if (event.RequestType === 'Delete') await empty(bucket);
+  } catch (error) {
+    if (error.name !== 'NoSuchBucket') { Status = 'FAILED'; Reason = String(error).slice(0, 1000); console.error(error); }
+  }
+  const body = JSON.stringify({ Status, Reason, PhysicalResourceId: event.PhysicalResourceId || bucket,
+    StackId: event.StackId, RequestId: event.RequestId, LogicalResourceId: event.LogicalResourceId });
+  await fetch(event.ResponseURL, { method: 'PUT', headers: { 'content-type': '' }, body });
+};
+`;
+
+function bucketEmptier(bucketLogicalIds: readonly string[]): Record<string, CfnResource> {
+  const roleId = `${BUCKET_EMPTIER_LOGICAL_ID}Role`;
+  const arns = bucketLogicalIds.map((id) => getAtt(id, 'Arn'));
+  const resources: Record<string, CfnResource> = {
+    [roleId]: {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        Description: 'shardflow: empties the buckets of the stack when the stack is removed',
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        },
+        ManagedPolicyArns: [sub(BASIC_EXECUTION_POLICY)],
+        Policies: [
+          {
+            PolicyName: 'shardflow-empty-buckets',
+            PolicyDocument: {
+              Version: '2012-10-17',
+              Statement: [
+                { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: arns },
+                { Effect: 'Allow', Action: ['s3:DeleteObject'], Resource: arns.map((arn) => join([arn, '/*'])) },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    [BUCKET_EMPTIER_LOGICAL_ID]: {
+      Type: 'AWS::Lambda::Function',
+      Properties: {
+        Description: 'shardflow: empties the buckets of the stack when the stack is removed',
+        Runtime: DEPLOY_DEFAULTS.runtime,
+        Architectures: [DEPLOY_DEFAULTS.architecture],
+        Handler: 'index.handler',
+        MemorySize: 256,
+        Timeout: 900,
+        Role: getAtt(roleId, 'Arn'),
+        Code: { ZipFile: BUCKET_EMPTIER_SOURCE },
+      },
+    },
+  };
+  for (const id of bucketLogicalIds) {
+    resources[`${id}Emptier`] = {
+      Type: 'Custom::ShardflowEmptyBucket',
+      Properties: { ServiceToken: getAtt(BUCKET_EMPTIER_LOGICAL_ID, 'Arn'), BucketName: ref(id) },
+    };
+  }
+  return resources;
+}
 
 /** The identity of a use: uses with different identities cannot share one resource. */
 function useOf(spec: OwnedResourceSpec): string {
@@ -75,10 +168,10 @@ function merge(requests: readonly OwnedResourceRequest[]): Map<string, OwnedReso
   return merged;
 }
 
-function bucket(name: string, requestMetrics: boolean): CfnResource {
+function bucket(name: string, requestMetrics: boolean, retain: boolean): CfnResource {
   return {
     Type: 'AWS::S3::Bucket',
-    ...RETAIN,
+    ...policies(retain),
     Properties: {
       BucketName: name,
       BucketEncryption: {
@@ -120,11 +213,11 @@ function tlsOnlyPolicy(bucketLogicalId: string): CfnResource {
   };
 }
 
-function table(name: string, schema: TableSchema): CfnResource {
+function table(name: string, schema: TableSchema, retain: boolean): CfnResource {
   const keys = [schema.partitionKey, ...(schema.sortKey === undefined ? [] : [schema.sortKey])];
   return {
     Type: 'AWS::DynamoDB::Table',
-    ...RETAIN,
+    ...policies(retain),
     Properties: {
       TableName: name,
       BillingMode: 'PAY_PER_REQUEST',
@@ -142,10 +235,10 @@ function table(name: string, schema: TableSchema): CfnResource {
   };
 }
 
-function stream(name: string, shards: number, retentionHours: number): CfnResource {
+function stream(name: string, shards: number, retentionHours: number, retain: boolean): CfnResource {
   return {
     Type: 'AWS::Kinesis::Stream',
-    ...RETAIN,
+    ...policies(retain),
     Properties: {
       Name: name,
       ShardCount: shards,
@@ -156,10 +249,10 @@ function stream(name: string, shards: number, retentionHours: number): CfnResour
   };
 }
 
-function queue(name: string): CfnResource {
+function queue(name: string, retain: boolean): CfnResource {
   return {
     Type: 'AWS::SQS::Queue',
-    ...RETAIN,
+    ...policies(retain),
     Properties: {
       QueueName: name,
       MessageRetentionPeriod: RETENTION.onFailureQueueSeconds,
@@ -176,14 +269,16 @@ function topic(name: string): CfnResource {
   };
 }
 
-function stackKey(service: string, stage: string): Record<string, CfnResource> {
+function stackKey(service: string, stage: string, retain: boolean): Record<string, CfnResource> {
   return {
     [STACK_KEY_LOGICAL_ID]: {
       Type: 'AWS::KMS::Key',
-      ...RETAIN,
+      ...policies(retain),
       Properties: {
         Description: `shardflow ${service} (${stage}): encrypts the on-failure queues and topics`,
         EnableKeyRotation: true,
+        // Removed with the stack: the shortest waiting period AWS allows before the key is deleted.
+        ...(retain ? {} : { PendingWindowInDays: 7 }),
       },
     },
     [`${STACK_KEY_LOGICAL_ID}Alias`]: {
@@ -235,41 +330,49 @@ export function ownedResourceArn(kind: ResourceKind, logicalId: string): CfnValu
  * DynamoDB tables (on-demand, encrypted, point-in-time recovery, TTL where asked), Kinesis streams (KMS),
  * and the stack's KMS key when a queue or topic needs it. Several uses of one resource become one resource;
  * uses that cannot share one (an idempotency table that is also a quarantine table) are an error.
- * Resources that hold data are retained when the stack is deleted.
+ * With `retain`, resources that hold data survive the stack's removal (`DeletionPolicy: Retain`); without it
+ * they are deleted with the stack, and a custom resource empties the stack's buckets first, so a stage can be
+ * removed and deployed again.
  *
  * @throws {DuplicateNameError} when two uses collide
  *
  * @example
  * ```ts
- * const resources = buildOwnedResources(requests, { service: 'shop', stage: 'dev' });
+ * const resources = buildOwnedResources(requests, { service: 'shop', stage: 'dev', retain: false });
  * resources.ShopIdempotencyTable?.Type; // 'AWS::DynamoDB::Table'
  * ```
  */
 export function buildOwnedResources(
   requests: readonly OwnedResourceRequest[],
-  stack: { readonly service: string; readonly stage: string },
+  stack: { readonly service: string; readonly stage: string; readonly retain: boolean },
 ): Record<string, CfnResource> {
-  const resources: Record<string, CfnResource> = needsStackKey(requests) ? stackKey(stack.service, stack.stage) : {};
+  const { retain } = stack;
+  const resources: Record<string, CfnResource> = needsStackKey(requests)
+    ? stackKey(stack.service, stack.stage, retain)
+    : {};
+  const buckets: string[] = [];
   for (const [logicalId, { name, spec }] of merge(requests)) {
     switch (spec.kind) {
       case 's3-bucket':
-        resources[logicalId] = bucket(name, spec.requestMetrics);
+        resources[logicalId] = bucket(name, spec.requestMetrics, retain);
         resources[`${logicalId}Policy`] = tlsOnlyPolicy(logicalId);
+        buckets.push(logicalId);
         break;
       case 'sqs-queue':
-        resources[logicalId] = queue(name);
+        resources[logicalId] = queue(name, retain);
         break;
       case 'sns-topic':
         resources[logicalId] = topic(name);
         break;
       case 'dynamodb-table':
-        resources[logicalId] = table(name, spec.schema);
+        resources[logicalId] = table(name, spec.schema, retain);
         break;
       case 'kinesis-stream':
-        resources[logicalId] = stream(name, spec.shards, spec.retentionHours);
+        resources[logicalId] = stream(name, spec.shards, spec.retentionHours, retain);
         break;
     }
   }
+  if (!retain && buckets.length > 0) Object.assign(resources, bucketEmptier(buckets));
   return resources;
 }
 

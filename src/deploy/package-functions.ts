@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleFunction } from './bundle-function.js';
@@ -14,8 +14,10 @@ export interface PackageFunctionsOptions {
   readonly serviceDir: string;
   /** Directory that receives one `<stream>.zip` per function. */
   readonly outDir: string;
-  /** The Lambda runtime the bundles target. Default `nodejs20.x`. */
-  readonly runtime?: string | undefined;
+  /** Package only these streams (`deploy function -f`, `invoke local -f`). Default: every stream of the plan. */
+  readonly streams?: readonly string[] | undefined;
+  /** Also keep each unzipped bundle in `<outDir>/<stream>/` (what `invoke local` runs). */
+  readonly keepBundles?: boolean;
 }
 
 /** One function's deployment artifact. */
@@ -33,8 +35,8 @@ export interface PackagedFunction {
 }
 
 /**
- * Bundles and zips every stream's function of a plan (see `bundleFunction`, `zipDirectory`), in parallel,
- * in a temporary directory that is removed afterwards.
+ * Bundles and zips every stream's function of a plan (see `bundleFunction`, `zipDirectory`) for its runtime,
+ * in parallel, in a temporary directory that is removed afterwards.
  *
  * @throws {BundleError} when a function does not bundle
  *
@@ -48,8 +50,11 @@ export async function packageFunctions(options: PackageFunctionsOptions): Promis
   await mkdir(options.outDir, { recursive: true });
   const workDir = await mkdtemp(join(tmpdir(), 'shardflow-bundle-'));
   try {
+    const streams = options.plan.streams.filter(
+      (stream) => options.streams === undefined || options.streams.includes(stream.name),
+    );
     return await Promise.all(
-      options.plan.streams.map(async (stream) => {
+      streams.map(async (stream) => {
         const bundleDir = join(workDir, stream.name);
         const bundle = await bundleFunction({
           configFile: options.configFile,
@@ -57,10 +62,15 @@ export async function packageFunctions(options: PackageFunctionsOptions): Promis
           stream: stream.name,
           resolveDir: options.serviceDir,
           outDir: bundleDir,
-          runtime: options.runtime,
+          runtime: stream.runtime,
         });
         const artifact = join(options.outDir, `${stream.name}.zip`);
         const zip = await zipDirectory(bundleDir, artifact);
+        if (options.keepBundles) {
+          const kept = join(options.outDir, stream.name);
+          await rm(kept, { recursive: true, force: true });
+          await cp(bundleDir, kept, { recursive: true });
+        }
         return {
           stream: stream.name,
           functionName: stream.functionName,

@@ -1,9 +1,11 @@
 'use strict';
 /**
- * Loads shardflow's serverless hooks (TypeScript) into the Serverless Framework's process: registers tsx's
- * loader once, so the hooks, the config and its processors import as TypeScript and share one module graph.
- * Used by serverless-resolver.cjs and serverless-plugin.cjs.
+ * Loads shardflow's serverless hooks into the Serverless Framework's process: the compiled
+ * `serverless-hooks.js` next to this file when it exists (the published package: `dist/deploy/`), else the
+ * TypeScript source through tsx (inside shardflow's own repository, `src/deploy/`). The user's config and its
+ * processors load through tsx either way (see `loadConfig`). Used by serverless-plugin.cjs.
  */
+const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 const { pathToFileURL } = require('node:url');
 
@@ -17,31 +19,28 @@ let hooks;
  * The hooks module, loaded once per process.
  *
  * @example
- * const { resolveServerlessSection } = await loadServerlessHooks();
+ * const { prepareDeployment } = await loadServerlessHooks();
  */
 function loadServerlessHooks() {
-  hooks ??= import('tsx/esm/api').then(({ register }) => {
+  hooks ??= (async () => {
+    const compiled = join(__dirname, 'serverless-hooks.js');
+    if (existsSync(compiled)) return import(pathToFileURL(compiled).href);
+    const { register } = await import('tsx/esm/api');
     register();
     return import(pathToFileURL(join(__dirname, 'serverless-hooks.ts')).href);
-  });
+  })();
   return hooks;
 }
 
-/** Errors already described once: the framework resolves several sections from one failing plan. */
-const described = new WeakSet();
-
 /**
  * An Error whose stack is its message, so the framework prints one clear line instead of a stack trace.
- * The same error (every section fails with it) is described in full once, then referred to.
  *
  * @example
  * throw await cleanError(error);
  */
 async function cleanError(error) {
   const { describeDeployError } = await loadServerlessHooks();
-  const repeated = typeof error === 'object' && error !== null && described.has(error);
-  if (typeof error === 'object' && error !== null) described.add(error);
-  const clean = new Error(repeated ? 'shardflow: the config error above' : `shardflow: ${describeDeployError(error)}`);
+  const clean = new Error(`shardflow: ${describeDeployError(error)}`);
   clean.stack = clean.message;
   return clean;
 }

@@ -2,11 +2,10 @@ import { resolve } from 'node:path';
 import { loadConfig } from '../cli/load-config.js';
 import { type DeployPlan, planDeployment } from './deploy-plan.js';
 import { type PackagedFunction, packageFunctions } from './package-functions.js';
+import { buildServerlessSections, type ServerlessSections } from './serverless-template.js';
 
 export { describeDeployError } from './describe-error.js';
 export { formatArtifactSizes } from './package-functions.js';
-
-import { buildServerlessSections, type ServerlessSections } from './serverless-template.js';
 
 /** Which config, which stage, from where: what every serverless hook is asked. */
 export interface ServerlessRequest {
@@ -16,27 +15,25 @@ export interface ServerlessRequest {
   readonly serviceDir: string;
 }
 
-/** The sections of `serverless.yml` that `${file(…/serverless-resolver.cjs):<section>}` resolves. */
-export type ServerlessSectionName = keyof ServerlessSections;
-
-interface Prepared {
+/** A config resolved for one stage, and what shardflow adds to the user's `serverless.yml` for it. */
+export interface PreparedDeployment {
   readonly configFile: string;
   readonly plan: DeployPlan;
   readonly sections: ServerlessSections;
 }
 
-const prepared = new Map<string, Promise<Prepared>>();
+const prepared = new Map<string, Promise<PreparedDeployment>>();
 
 /**
- * Loads the config and resolves it for the stage, once per process (the framework resolves several
- * sections, and the plugin packages, from the same plan).
+ * Loads the config and resolves it for the stage, once per process (the plugin adds the functions and
+ * resources, then packages, from the same plan).
  *
  * @example
  * ```ts
- * const { plan } = await prepareDeployment({ configFile: 'shardflow.config.ts', stage: 'dev', serviceDir: process.cwd() });
+ * const { plan, sections } = await prepareDeployment({ configFile: 'shardflow.config.ts', stage: 'dev', serviceDir: process.cwd() });
  * ```
  */
-export function prepareDeployment(request: ServerlessRequest): Promise<Prepared> {
+export function prepareDeployment(request: ServerlessRequest): Promise<PreparedDeployment> {
   const configFile = resolve(request.serviceDir, request.configFile);
   const key = `${configFile}\0${request.stage}`;
   let entry = prepared.get(key);
@@ -51,22 +48,6 @@ export function prepareDeployment(request: ServerlessRequest): Promise<Prepared>
   return entry;
 }
 
-/**
- * One generated section of `serverless.yml`: `service`, `functions`, `resources` or `logRetentionInDays`.
- *
- * @example
- * ```ts
- * await resolveServerlessSection('service', request); // 'shop-analytics'
- * ```
- */
-export async function resolveServerlessSection(
-  section: ServerlessSectionName,
-  request: ServerlessRequest,
-): Promise<unknown> {
-  const { sections } = await prepareDeployment(request);
-  return sections[section];
-}
-
 /** The packaged functions of a stage, and the plan's warnings. */
 export interface ServerlessPackageResult {
   readonly artifacts: readonly PackagedFunction[];
@@ -74,8 +55,8 @@ export interface ServerlessPackageResult {
 }
 
 /**
- * Bundles and zips every function of the stage into `outDir` (the framework's package directory), for the
- * provider's runtime.
+ * Bundles and zips the stage's stream functions (all, or `streams`) into `outDir`, each for its own runtime;
+ * `keepBundles` also leaves each unzipped bundle in `<outDir>/<stream>/`.
  *
  * @example
  * ```ts
@@ -83,7 +64,11 @@ export interface ServerlessPackageResult {
  * ```
  */
 export async function packageServerlessFunctions(
-  request: ServerlessRequest & { readonly outDir: string; readonly runtime?: string | undefined },
+  request: ServerlessRequest & {
+    readonly outDir: string;
+    readonly streams?: readonly string[] | undefined;
+    readonly keepBundles?: boolean;
+  },
 ): Promise<ServerlessPackageResult> {
   const { configFile, plan } = await prepareDeployment(request);
   const artifacts = await packageFunctions({
@@ -91,7 +76,8 @@ export async function packageServerlessFunctions(
     configFile,
     serviceDir: request.serviceDir,
     outDir: request.outDir,
-    runtime: request.runtime,
+    streams: request.streams,
+    keepBundles: request.keepBundles ?? false,
   });
   return { artifacts, warnings: plan.warnings };
 }

@@ -26,19 +26,20 @@ export interface ServerlessFunctionDefinition {
   readonly role: string;
   readonly memorySize: number;
   readonly timeout: number;
+  readonly runtime: string;
+  readonly architecture: string;
   readonly environment: Readonly<Record<string, string>>;
+  /** The function's log group retention; absent: never expire. */
+  readonly logRetentionInDays?: number;
 }
 
-/** The parts of `serverless.yml` shardflow generates from the config for one stage. */
+/** What shardflow adds to a `serverless.yml` for one stage: its stream functions, their resources and outputs. */
 export interface ServerlessSections {
-  readonly service: string;
   readonly functions: Readonly<Record<string, ServerlessFunctionDefinition>>;
   readonly resources: {
     readonly Resources: Readonly<Record<string, CfnResource>>;
     readonly Outputs: Readonly<Record<string, CfnOutput>>;
   };
-  /** `provider.logRetentionInDays`; `null` keeps logs forever. */
-  readonly logRetentionInDays: number | null;
 }
 
 function refArn(ref: ResourceRef): CfnValue {
@@ -227,8 +228,16 @@ function processorNames(plan: StreamDeployPlan): string[] {
   return [...new Set(names)];
 }
 
-function functionDefinition(plan: StreamDeployPlan, stage: string): ServerlessFunctionDefinition {
-  const environment: Record<string, string> = { NODE_OPTIONS: '--enable-source-maps', SHARDFLOW_STAGE: stage };
+function functionDefinition(
+  plan: StreamDeployPlan,
+  stage: string,
+  retentionDays: number | undefined,
+): ServerlessFunctionDefinition {
+  const environment: Record<string, string> = {
+    ...plan.stream.environment,
+    NODE_OPTIONS: '--enable-source-maps',
+    SHARDFLOW_STAGE: stage,
+  };
   for (const resource of plan.appResources) {
     if (resource.config.env !== undefined) environment[resource.config.env] = resource.ref.name;
   }
@@ -240,7 +249,10 @@ function functionDefinition(plan: StreamDeployPlan, stage: string): ServerlessFu
     role: plan.ids.role,
     memorySize: plan.esm.memorySize,
     timeout: plan.esm.timeoutSeconds,
+    runtime: plan.runtime,
+    architecture: plan.architecture,
     environment,
+    ...(retentionDays === undefined ? {} : { logRetentionInDays: retentionDays }),
   };
 }
 
@@ -275,8 +287,8 @@ function add(resources: Record<string, CfnResource>, logicalId: string, resource
 }
 
 /**
- * The `service`, `functions`, `resources` and log retention of `serverless.yml` for one stage, from its
- * {@link DeployPlan}. Per stream: the function (arm64, memory and timeout from the config), its own
+ * The functions and resources shardflow adds to a `serverless.yml` for one stage, from its
+ * {@link DeployPlan}. Per stream: the function (runtime, arm64, memory, timeout, log retention), its own
  * execution role ({@link streamGrants}), its `AWS::Lambda::EventSourceMapping`
  * ({@link eventSourceMappingProperties} of the plan's `resolveEsmSettings`) and its alarms; once: every
  * resource the stack creates, and outputs naming what the benchmarks and the redrive tool look up.
@@ -301,7 +313,7 @@ export function buildServerlessSections(plan: DeployPlan): ServerlessSections {
   const functions: Record<string, ServerlessFunctionDefinition> = {};
   const outputs: [string, CfnOutput][] = [];
   for (const stream of plan.streams) {
-    functions[stream.name] = functionDefinition(stream, plan.stage);
+    functions[stream.name] = functionDefinition(stream, plan.stage, plan.retentionDays);
     add(resources, stream.ids.role, functionRole(stream.functionName, streamGrants(stream)), stream.path);
     add(
       resources,
@@ -322,10 +334,5 @@ export function buildServerlessSections(plan: DeployPlan): ServerlessSections {
       add(resources, logicalId, alarm, stream.path);
     outputs.push(...streamOutputs(plan, stream));
   }
-  return {
-    service: plan.service,
-    functions,
-    resources: { Resources: resources, Outputs: Object.fromEntries(outputs) },
-    logRetentionInDays: plan.retentionDays ?? null,
-  };
+  return { functions, resources: { Resources: resources, Outputs: Object.fromEntries(outputs) } };
 }

@@ -30,7 +30,20 @@ export {
 } from './emulators/index.js';
 export type { EsmStatus, LocalEventSourceMapping } from './esm/event-source-mapping.js';
 export { type AggregatedRecordFields, aggregateUserRecords, type UserRecord } from './esm/kpl-aggregate.js';
-export { type LocalRun, type LocalRunOptions, startLocal } from './esm/local-runner.js';
+export {
+  AwsConnectionBlockedError,
+  type LocalAws,
+  type LocalAwsOptions,
+  NO_LOCAL_SERVICE_CODE,
+  startLocalAws,
+} from './esm/local-aws/index.js';
+export {
+  type LocalAwsTarget,
+  type LocalRun,
+  type LocalRunOptions,
+  type LocalStandIn,
+  startLocal,
+} from './esm/local-runner.js';
 export type { OnFailureRecord } from './esm/ports.js';
 export { type EsmSettings, resolveEsmSettings } from './esm/settings.js';
 export { MissingToolError } from './missing-tool.js';

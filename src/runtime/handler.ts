@@ -125,7 +125,7 @@ function defaultQuarantine(
 ): QuarantineSink | undefined {
   const spec = config.streams[streamName]!.quarantine;
   if (spec !== undefined) return createQuarantineSink(spec, options.clients);
-  if (!IN_LAMBDA) return createQuarantineSink({ type: 'file', path: `.shardflow/quarantine/${streamName}.ndjson` });
+  // The same fate everywhere: no implicit local sink (a local one is opt-in, e.g. `shardflow dev --local-quarantine`).
   logger.warn(
     { stream: streamName },
     'no quarantine sink configured: permanent failures will be reported for retry and end in the on-failure destination',

@@ -31,6 +31,7 @@ export { defineProcessor } from './config/processor.js';
 export type {
   DynamoDBSourceConfig,
   EngineSettings,
+  EsmMetric,
   EventSourceMappingSettings,
   KinesisSourceConfig,
   OnFailureDestinationConfig,
@@ -110,3 +111,4 @@ export {
   type Redactor,
 } from './redaction/index.js';
 export type { EventPattern, RouteMatch } from './routing/index.js';
+export { configForStage } from './stages/config-for-stage.js';

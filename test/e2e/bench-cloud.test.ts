@@ -1,14 +1,26 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BenchCloudSpec } from '../../benchmarks/cloud/bench-config.js';
-import { BENCH_CONFIG_MODULE, type CommandRunner, oslsDeployer } from '../../benchmarks/cloud/deployers.js';
+import { BENCH_SPEC_ENV, type BenchCloudSpec, resultsTableArn } from '../../benchmarks/cloud/bench-config.js';
+import {
+  BENCH_CONFIG_MODULE,
+  BENCH_SERVICE_DIR,
+  type CommandRunner,
+  oslsDeployer,
+} from '../../benchmarks/cloud/deployers.js';
+import { ensureResultsTable, readStamps } from '../../benchmarks/cloud/results-table.js';
 import { type CloudReport, runCloud } from '../../benchmarks/cloud/run-cloud.js';
+import { CloudBenchTarget } from '../../benchmarks/cloud/target.js';
 import { emulatedTarget } from '../../benchmarks/cloud/targets.js';
+import { benchPayload } from '../../benchmarks/lib/fixtures.js';
 import { silentProgress } from '../../benchmarks/lib/progress.js';
 import { type RunningEmulators, startEmulators } from '../../src/local/emulators/index.js';
 import type { ShardflowConfig } from '../../src/runtime/config/types.js';
+import { KinesisEventFactory } from '../factories/index.js';
+import { invokePackagedBundle } from './fixtures/deploy/run-bundle.js';
+import { cfnLintErrors, type OslsPackageResult, oslsPackage, type Template } from './fixtures/deploy/run-osls.js';
 
 /**
  * Cloud mode's whole code path except AWS itself: streams and the results table created through the
@@ -79,6 +91,144 @@ describe('shardflow bench --target emulated (cloud mode on kinesalite + DynamoDB
     expect(streams.StreamNames ?? []).not.toContain('shardflow-bench-cibench-m128');
     await expect(table).rejects.toBeInstanceOf(ResourceNotFoundException);
   });
+
+  it('tears down the streams and the table a failed deploy created, and reports the deploy error', async () => {
+    // Arrange
+    const { kinesis, dynamodb } = emulators.clients;
+    const removed: string[] = [];
+    const target = new CloudBenchTarget(
+      'emulated',
+      { kinesis: kinesis!, dynamodb: dynamodb! },
+      {
+        async deploy() {
+          throw new Error('deploy failed: stack shardflow-bench-cifail ROLLBACK_COMPLETE');
+        },
+        async remove(spec) {
+          removed.push(spec.stage);
+        },
+      },
+    );
+
+    // Act
+    const run = runCloud({
+      target,
+      stage: 'cifail',
+      memorySizes: [256],
+      rate: 10,
+      durationSeconds: 1,
+      keep: false,
+      progress: silentProgress,
+    });
+
+    // Assert
+    await expect(run).rejects.toThrow('deploy failed: stack shardflow-bench-cifail ROLLBACK_COMPLETE');
+    const streams = await kinesis!.send(new ListStreamsCommand({}));
+    expect(streams.StreamNames ?? []).not.toContain('shardflow-bench-cifail-m256');
+    await expect(
+      dynamodb!.send(new DescribeTableCommand({ TableName: 'shardflow-bench-cifail-results' })),
+    ).rejects.toBeInstanceOf(ResourceNotFoundException);
+    expect(removed).toEqual(['cifail']);
+  });
+
+  describe('the packaged bench stage (osls package of benchmarks/cloud/serverless.yml, offline)', () => {
+    let spec: BenchCloudSpec;
+    let pkg: OslsPackageResult;
+    let template: Template;
+
+    beforeAll(async () => {
+      // Arrange: the spec the driver would deploy, with the emulators' results table.
+      spec = {
+        service: 'shardflow-bench',
+        stage: 'cipkg',
+        runId: 'run-packaged',
+        memorySizes: [128, 1769],
+        streams: {
+          128: {
+            name: 'shardflow-bench-cipkg-m128',
+            arn: 'arn:aws:kinesis:us-east-1:000000000000:stream/shardflow-bench-cipkg-m128',
+          },
+          1769: {
+            name: 'shardflow-bench-cipkg-m1769',
+            arn: 'arn:aws:kinesis:us-east-1:000000000000:stream/shardflow-bench-cipkg-m1769',
+          },
+        },
+        resultsTable: 'shardflow-bench-cipkg-results',
+        batchSize: 100,
+        batchWindowSeconds: 0,
+        timeoutSeconds: 60,
+      };
+      await ensureResultsTable(emulators.clients.dynamodb!, spec.resultsTable);
+      // Act
+      pkg = await oslsPackage({
+        stage: spec.stage,
+        serviceDir: BENCH_SERVICE_DIR,
+        env: { [BENCH_SPEC_ENV]: JSON.stringify(spec) },
+      });
+      if (pkg.exitCode === 0) template = await pkg.template();
+    }, 120_000);
+
+    afterAll(async () => {
+      await pkg?.cleanup();
+    });
+
+    it('packages one function per memory size, offline, with a template cfn-lint finds no error in', async () => {
+      // Assert
+      expect(pkg.output).toContain('Service packaged');
+      expect(pkg.networkAttempts).toEqual([]);
+      expect(template.Resources.M128LambdaFunction?.Properties.MemorySize).toBe(128);
+      expect(template.Resources.M1769LambdaFunction?.Properties.MemorySize).toBe(1769);
+      const errors = await cfnLintErrors(join(pkg.packageDir, 'cloudformation-template-update-stack.json'));
+      if (errors !== undefined) expect(errors).toEqual([]);
+    });
+
+    it('gives each function its spec in the environment and write access to the results table', () => {
+      // Arrange
+      const tableArn = resultsTableArn(spec);
+
+      for (const id of ['M128', 'M1769']) {
+        // Act
+        const variables = template.Resources[`${id}LambdaFunction`]!.Properties.Environment.Variables;
+        const statements = template.Resources[`${id}ExecutionRole`]!.Properties.Policies[0].PolicyDocument
+          .Statement as {
+          Action: string[];
+          Resource: unknown[];
+        }[];
+
+        // Assert
+        expect(JSON.parse(variables[BENCH_SPEC_ENV])).toEqual(spec);
+        expect(statements).toContainEqual({
+          Effect: 'Allow',
+          Action: expect.arrayContaining(['dynamodb:BatchWriteItem']),
+          Resource: [tableArn],
+        });
+      }
+    });
+
+    it('the packaged bundle, run by plain node with the template’s environment, stamps its records', async () => {
+      // Arrange: a Kinesis event of two timed bench events for the 128 MB function, and the emulators' endpoint.
+      const factory = new KinesisEventFactory({ streamName: spec.streams[128]!.name });
+      const payloads = [0, 1].map((i) => ({ ...benchPayload(i), putAtMs: Date.now() }));
+      const event = factory.event(payloads.map((json) => ({ partitionKey: json.eventId, json })));
+      const environment = {
+        ...(template.Resources.M128LambdaFunction!.Properties.Environment.Variables as Record<string, string>),
+        AWS_REGION: emulators.region,
+        AWS_ENDPOINT_URL_DYNAMODB: emulators.endpoints.dynamodb!,
+        AWS_ACCESS_KEY_ID: emulators.credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: emulators.credentials.secretAccessKey,
+      };
+
+      // Act
+      const invocation = await invokePackagedBundle(join(pkg.packageDir, 'm128.zip'), event, environment);
+      const stamps = await readStamps(emulators.clients.dynamodb!, spec.resultsTable, spec.runId);
+
+      // Assert
+      expect(invocation.error, invocation.output).toBeUndefined();
+      expect(invocation.result, invocation.output).toEqual({ batchItemFailures: [] });
+      expect(stamps.map((stamp) => [stamp.memoryMB, stamp.eventId]).sort(), invocation.output).toEqual(
+        payloads.map((payload) => [128, payload.eventId]).sort(),
+      );
+    });
+  });
 });
 
 describe('oslsDeployer (the AWS deployer; the command runner is recorded instead of run)', () => {
@@ -103,11 +253,12 @@ describe('oslsDeployer (the AWS deployer; the command runner is recorded instead
     timeoutSeconds: 60,
   };
 
-  it('deploys and removes the stage with osls, passing the config module and the stage spec', async () => {
+  it('deploys and removes the stage with osls in benchmarks/cloud, passing the stage spec', async () => {
     // Arrange
-    const calls: { command: string; args: readonly string[]; env: Readonly<Record<string, string>> }[] = [];
-    const run: CommandRunner = async (command, args, env) => {
-      calls.push({ command, args, env });
+    const calls: { command: string; args: readonly string[]; env: Readonly<Record<string, string>>; cwd: string }[] =
+      [];
+    const run: CommandRunner = async (command, args, env, cwd) => {
+      calls.push({ command, args, env, cwd });
       return '';
     };
     const deployer = oslsDeployer({ region: 'eu-west-1', run });
@@ -120,29 +271,8 @@ describe('oslsDeployer (the AWS deployer; the command runner is recorded instead
       ['npx', 'osls', 'remove', '--stage', 'bench', '--region', 'eu-west-1'],
     ]);
     expect(JSON.parse(calls[0]!.env.BENCH_SPEC!)).toEqual(JSON.parse(JSON.stringify(spec)));
-    expect(calls[0]!.env.SHARDFLOW_CONFIG).toBe(BENCH_CONFIG_MODULE);
+    expect(calls.map((c) => c.cwd)).toEqual([BENCH_SERVICE_DIR, BENCH_SERVICE_DIR]);
+    expect(existsSync(join(BENCH_SERVICE_DIR, 'serverless.yml'))).toBe(true);
     expect(existsSync(BENCH_CONFIG_MODULE)).toBe(true);
-  });
-
-  it('the config module rebuilds one function per memory size from BENCH_SPEC, as inside Lambda', async () => {
-    // Arrange
-    process.env.BENCH_SPEC = JSON.stringify(spec);
-    try {
-      // Act
-      const { default: config } = (await import('../../benchmarks/cloud/bench.config.js')) as {
-        default: ShardflowConfig;
-      };
-      // Assert
-      expect(config.service).toBe('shardflow-bench-bench');
-      expect(Object.keys(config.streams)).toEqual(['m128', 'm3008']);
-      expect(config.streams.m128!.memorySize).toBe(128);
-      expect(config.streams.m3008!.source).toEqual({
-        type: 'kinesis',
-        stream: 'shardflow-bench-bench-m3008',
-        arn: spec.streams[3008]!.arn,
-      });
-    } finally {
-      delete process.env.BENCH_SPEC;
-    }
   });
 });

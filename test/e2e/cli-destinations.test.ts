@@ -18,7 +18,7 @@ beforeAll(async () => {
   golden = await makeProject({ ...clicksProject(), 'fail.flag': '' });
   copies = await mkdtemp(join(tmpdir(), 'shardflow-cli-copies-'));
   const dev = startCli(['dev', '--data-dir', 'data', '--duration', '3'], golden);
-  const [, endpoint] = await dev.waitForOutput(/export AWS_ENDPOINT_URL_KINESIS=(\S+)/);
+  const [, endpoint] = await dev.waitForOutput(/^ {2}kinesis +(http:\S+)$/m);
   await dev.waitForOutput(/^ready: /m);
   await putClicks(endpoint!, CLICKS);
   const result = await dev.exited;
@@ -186,7 +186,7 @@ describe('shardflow destinations with an S3 on-failure destination (s3rver on th
     const project = await makeProject({ ...clicksProject({ onFailure: 's3' }), 'fail.flag': '' });
     try {
       const dev = startCli(['dev', '--data-dir', 'data', '--duration', '3'], project);
-      const [, endpoint] = await dev.waitForOutput(/export AWS_ENDPOINT_URL_KINESIS=(\S+)/);
+      const [, endpoint] = await dev.waitForOutput(/^ {2}kinesis +(http:\S+)$/m);
       await dev.waitForOutput(/^ready: /m);
       await putClicks(endpoint!, CLICKS);
       expect(summaryOf((await dev.exited).stdout, 'clicks')).toMatchObject({ discarded: 3 });

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -21,7 +22,7 @@ describe('shardflow dev', () => {
     const project = await makeProject(clicksProject({ withOrders: true }));
     projects.push(project);
     const dev = startCli(['dev', '--data-dir', 'data', '--duration', '3'], project);
-    const [, endpoint] = await dev.waitForOutput(/export AWS_ENDPOINT_URL_KINESIS=(\S+)/);
+    const [, endpoint] = await dev.waitForOutput(/^ {2}kinesis +(http:\S+)$/m);
     const [, javaPid] = await dev.waitForOutput(/DynamoDB Local pid (\d+)/);
     await dev.waitForOutput(/^ready: 2 stream\(s\) running for 3s$/m);
     const clicks = Array.from({ length: 20 }, (_, n) => ({ user: `u-${n % 4}`, n }));
@@ -32,8 +33,13 @@ describe('shardflow dev', () => {
 
     // Assert
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^ {2}export AWS_ENDPOINT_URL_DYNAMODB=http:\/\/127\.0\.0\.1:\d+$/m);
-    expect(result.stdout).toMatch(/^status clicks +\d+\.\d rec\/s {2}read \d+ {2}done \d+/m);
+    expect(result.stdout).toMatch(/^ {2}dynamodb +http:\/\/127\.0\.0\.1:\d+ {2}\(DynamoDB Local pid \d+\)$/m);
+    expect(result.stdout).toMatch(
+      /^ {2}npx shardflow put clicks '\{"hello":"world"\}' --partition-key k1 --data-dir data$/m,
+    );
+    expect(result.stdout).toMatch(/^ {2}npx shardflow put orders '\{"id":"1"\}' --data-dir data$/m);
+    expect(result.stdout).toMatch(/^data: +data$/m);
+    expect(result.stdout).toMatch(/^status clicks +\d+\.\d rec\/s {2}done \d+ {2}retries \d+/m);
     expect(summaryOf(result.stdout, 'clicks')).toMatchObject({ read: 20, done: 20, discarded: 0, functionErrors: 0 });
     expect(summaryOf(result.stdout, 'orders')).toMatchObject({ read: 0, done: 0 });
     const log = (await readFile(join(project, 'data', 'dev.log'), 'utf8'))
@@ -63,8 +69,11 @@ describe('shardflow dev', () => {
     expect(summaryOf(result.stdout, 'clicks')).toMatchObject({ read: 0, invocations: 0 });
     expect(summaryOf(result.stdout, 'orders')).toMatchObject({ read: 0, invocations: 0 });
     expect(isRunning(Number(javaPid))).toBe(false);
-    // Without --data-dir the log goes to .shardflow/dev.log in the working directory.
-    expect(await readFile(join(project, '.shardflow', 'dev.log'), 'utf8')).toContain('"msg":"dev summary"');
+    // Without --data-dir everything goes to the one default data dir, .shardflow/data (and dev.json is gone).
+    expect(result.stdout).toMatch(/^data: +\.shardflow\/data$/m);
+    expect(result.stdout).toMatch(/^state: +\.shardflow\/data\/dev\.json \(read by put, invoke, destinations\)$/m);
+    expect(await readFile(join(project, '.shardflow', 'data', 'dev.log'), 'utf8')).toContain('"msg":"dev summary"');
+    expect(existsSync(join(project, '.shardflow', 'data', 'dev.json'))).toBe(false);
   }, 40_000);
 });
 
@@ -99,9 +108,9 @@ describe('shardflow dev --endpoint-kinesis (running services instead of its own 
 
       // Assert
       expect(result.code).toBe(0);
-      expect(result.stdout).toMatch(/^services \(region us-east-1\):$/m);
+      expect(result.stdout).toMatch(/^services \(region us-east-1, --endpoint-\*\):$/m);
       expect(result.stdout).toMatch(
-        /^ {2}clicks +kinesis stream clicks +arn:aws:kinesis:us-east-1:\d{12}:stream\/clicks$/m,
+        /^ {2}clicks {2}kinesis stream clicks\n {10}arn:aws:kinesis:us-east-1:\d{12}:stream\/clicks$/m,
       );
       expect(summaryOf(result.stdout, 'clicks')).toMatchObject({ read: 5, done: 5 });
     } finally {
@@ -109,6 +118,24 @@ describe('shardflow dev --endpoint-kinesis (running services instead of its own 
       await kinesalite.stop();
     }
   }, 30_000);
+
+  it('exits 2 for an endpoint off this machine without --aws: nothing local reaches AWS', async () => {
+    // Arrange
+    const project = await makeProject(clicksProject());
+    projects.push(project);
+
+    // Act
+    const result = await runCli(
+      ['dev', '--endpoint-kinesis', 'https://kinesis.eu-west-1.amazonaws.com', '--region', 'eu-west-1'],
+      project,
+    );
+
+    // Assert
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^CliUsageError: --endpoint-kinesis https:\/\/kinesis\.eu-west-1\.amazonaws\.com is not on this machine: local runs never leave it \(pass --aws to allow\)$/m,
+    );
+  });
 
   it('exits 2 when --region is missing, and 1 when the stream does not exist', async () => {
     // Arrange

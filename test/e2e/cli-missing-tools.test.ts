@@ -85,7 +85,17 @@ describe('shardflow without its optional tooling', () => {
     // Act
     const validate = await runCli(['validate', '--config', config], made.project, {}, made.bin);
     const invoke = await runCli(
-      ['invoke', 'clicks', '--config', config, '--event', 'events/kinesis-sample.json'],
+      // The opt-in local quarantine, so that the sample's non-JSON record is quarantined (exit 0 with --allow-failures).
+      [
+        'invoke',
+        'clicks',
+        '--config',
+        config,
+        '--event',
+        'events/kinesis-sample.json',
+        '--local-quarantine',
+        '--allow-failures',
+      ],
       made.project,
       {},
       made.bin,

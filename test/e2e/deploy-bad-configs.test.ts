@@ -24,6 +24,19 @@ const BAD_CONFIGS = [
     'AT_TIMESTAMP is supported for Kinesis only',
   ],
   ['bad-stage.config.ts', 'ConfigRangeError', 'stages.dev.batchSize', 'must be an integer from 1 to 10000, got 0'],
+  [
+    'silent-discard.config.ts',
+    'SilentDiscardError',
+    'streams.orders',
+    'AWS discards a failing batch after 5 retries (maxRetries), and with no onFailure destination nothing records which records were lost',
+  ],
+  // Packaged on or after 2026-07-01 (the tests run later than that): AWS refuses both creating and updating.
+  [
+    'blocked-runtime.config.ts',
+    'RuntimeBlockedError',
+    'runtime',
+    'nodejs20.x was deprecated on 2026-04-30; AWS blocks creating functions on it since 2026-06-01 and updating functions on it since 2026-07-01',
+  ],
 ] as const;
 
 function captureOutput() {
@@ -60,7 +73,7 @@ describe('shardflow validate', () => {
     expect(lines.error).toEqual([]);
     expect(exitCode).toBe(0);
     expect(lines.log[0]).toContain('is valid: service shop, 4 stream(s), 4 processor(s)');
-    expect(lines.log).toContain('stage prod: 4 function(s)');
+    expect(lines.log).toContain('stage prod: 4 function(s), data resources retained on remove');
     expect(lines.log.join('\n')).toContain('orders: shop-prod-orders · source dynamodb orders-prod (created)');
   });
 

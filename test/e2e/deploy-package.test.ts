@@ -1,15 +1,28 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EsmSettings, resolveEsmSettings } from '../../src/local/esm/settings.js';
 import type { ShardflowConfig } from '../../src/runtime/config/types.js';
+import type { DynamoDBStreamEvent, KinesisStreamEvent } from '../../src/runtime/records/lambda-events.js';
 import { configForStage } from '../../src/runtime/stages/config-for-stage.js';
+import { AWS_SAMPLE_DYNAMODB_EVENT, AWS_SAMPLE_KINESIS_EVENT } from '../factories/index.js';
 import app from './fixtures/deploy/app.config.js';
 import { findWildcardGrants } from './fixtures/deploy/iam-wildcards.js';
 import { readZip } from './fixtures/deploy/read-zip.js';
-import { FIXTURES, type OslsPackageResult, oslsPackage, type Template } from './fixtures/deploy/run-osls.js';
+import { invokePackagedBundle } from './fixtures/deploy/run-bundle.js';
+import {
+  cfnLintErrors,
+  FIXTURES,
+  type OslsPackageResult,
+  oslsPackage,
+  REPO_ROOT,
+  type Template,
+} from './fixtures/deploy/run-osls.js';
 
 /**
  * `osls package` of serverless.yml, offline and without AWS credentials, for two stages of the fixture app
@@ -38,7 +51,46 @@ function expectedMapping(settings: EsmSettings): Record<string, unknown> {
     ...(settings.filterPatterns.length === 0
       ? {}
       : { FilterCriteria: { Filters: settings.filterPatterns.map((p) => ({ Pattern: JSON.stringify(p) })) } }),
+    ...(settings.metrics.length === 0 ? {} : { MetricsConfig: { Metrics: [...settings.metrics] } }),
   };
+}
+
+const STREAMS = ['orders', 'clicks', 'payments', 'refunds'] as const;
+
+/** AWS's sample event of a stream's source type. */
+function sampleEventOf(config: ShardflowConfig, stream: string): KinesisStreamEvent | DynamoDBStreamEvent {
+  return config.streams[stream]!.source.type === 'kinesis' ? AWS_SAMPLE_KINESIS_EVENT : AWS_SAMPLE_DYNAMODB_EVENT;
+}
+
+/** The record identifiers (sequence numbers) of an event. */
+function identifiersOf(event: KinesisStreamEvent | DynamoDBStreamEvent): string[] {
+  return event.Records.map((record) =>
+    'kinesis' in record ? record.kinesis.sequenceNumber : (record.dynamodb?.SequenceNumber ?? ''),
+  );
+}
+
+/**
+ * Invokes every stream function's packaged bundle from plain `node` with the template's environment and AWS's
+ * sample event of its source: the bundle loads with nothing but itself, and answers with a partial batch
+ * response naming only records of the event (offline, records that need AWS are reported for retry).
+ */
+async function expectBundlesToHandleSampleEvents(
+  run: OslsPackageResult,
+  template: Template,
+  config: ShardflowConfig,
+): Promise<void> {
+  for (const stream of Object.keys(config.streams)) {
+    const fn = functionOf(template, stream);
+    const event = sampleEventOf(config, stream);
+    const invocation = await invokePackagedBundle(join(run.packageDir, `${stream}.zip`), event, {
+      ...(fn.Properties.Environment.Variables as Record<string, string>),
+      AWS_REGION: 'us-east-1',
+    });
+    expect(invocation.error, `${stream}: ${invocation.output}`).toBeUndefined();
+    const failures = (invocation.result as { batchItemFailures: { itemIdentifier: string }[] }).batchItemFailures;
+    expect(Array.isArray(failures), `${stream}: ${invocation.output}`).toBe(true);
+    for (const failure of failures) expect(identifiersOf(event)).toContain(failure.itemIdentifier);
+  }
 }
 
 function resourcesOfType(template: Template, type: string): [string, Template['Resources'][string]][] {
@@ -58,6 +110,10 @@ function mappingOf(template: Template, stream: string) {
 function roleOf(template: Template, stream: string) {
   const name = stream.charAt(0).toUpperCase() + stream.slice(1);
   return template.Resources[`${name}ExecutionRole`]!;
+}
+
+function roleId(stream: string): string {
+  return `${stream.charAt(0).toUpperCase()}${stream.slice(1)}ExecutionRole`;
 }
 
 function statementsOf(role: Template['Resources'][string]): { Action: string[]; Resource: unknown[] }[] {
@@ -152,9 +208,9 @@ describe('osls package --stage dev|prod of the fixture app (offline, no AWS cred
       expect(mappingOf(dev, name).Properties.BatchSize).toBe(10);
       expect(functionOf(prod, name).Properties.MemorySize).toBe(2048);
     }
-    expect(resourcesOfType(dev, 'AWS::Logs::LogGroup').map(([, g]) => g.Properties.RetentionInDays)).toEqual([
-      7, 7, 7, 7,
-    ]);
+    const streamLogGroups = (template: Template) =>
+      resourcesOfType(template, 'AWS::Logs::LogGroup').filter(([id]) => id !== 'HealthLogGroup');
+    expect(streamLogGroups(dev).map(([, g]) => g.Properties.RetentionInDays)).toEqual([7, 7, 7, 7]);
     expect(resourcesOfType(dev, 'AWS::CloudWatch::Alarm')).toEqual([]);
     expect(configForStage(config, 'dev').logging?.level).toBe('debug');
 
@@ -163,9 +219,7 @@ describe('osls package --stage dev|prod of the fixture app (offline, no AWS cred
     expect(mappingOf(prod, 'payments').Properties.BatchSize).toBe(100);
     expect(mappingOf(prod, 'clicks').Properties).toMatchObject({ BatchSize: 1000, ParallelizationFactor: 4 });
     expect(functionOf(prod, 'clicks').Properties.Timeout).toBe(120);
-    expect(resourcesOfType(prod, 'AWS::Logs::LogGroup').map(([, g]) => g.Properties.RetentionInDays)).toEqual([
-      90, 90, 90, 90,
-    ]);
+    expect(streamLogGroups(prod).map(([, g]) => g.Properties.RetentionInDays)).toEqual([90, 90, 90, 90]);
     const alarms = resourcesOfType(prod, 'AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
     expect(alarms.map((alarm) => alarm.MetricName).sort()).toEqual(
       [
@@ -242,8 +296,14 @@ describe('osls package --stage dev|prod of the fixture app (offline, no AWS cred
 
     // Assert
     expect(problems).toEqual([]);
-    expect(template.Resources.IamRoleLambdaExecution).toBeUndefined(); // no shared role: one role per function
-    for (const [, role] of resourcesOfType(template, 'AWS::IAM::Role')) {
+    // No stream function shares a role: each has its own (the framework's shared role serves serverless.yml's own function).
+    for (const stream of STREAMS) {
+      expect(functionOf(template, stream).Properties.Role).toEqual({ 'Fn::GetAtt': [`${roleId(stream)}`, 'Arn'] });
+    }
+    const shardflowRoles = resourcesOfType(template, 'AWS::IAM::Role').filter(
+      ([id]) => id !== 'IamRoleLambdaExecution',
+    );
+    for (const [, role] of shardflowRoles) {
       expect(role.Properties.ManagedPolicyArns).toEqual([
         // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub template, not a JS one.
         { 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole' },
@@ -400,21 +460,91 @@ describe('osls package --stage dev|prod of the fixture app (offline, no AWS cred
     });
   });
 
-  it.each(STAGES)('%s: every function is arm64 on nodejs20.x, with its own zip', (stage) => {
-    // Arrange
-    const functions = resourcesOfType(templates[stage], 'AWS::Lambda::Function');
-
+  it.each(STAGES)('%s: every stream function is arm64 on nodejs24.x, with its own zip', (stage) => {
     // Assert
-    expect(functions).toHaveLength(4);
-    for (const [, fn] of functions) {
+    for (const stream of STREAMS) {
+      const fn = functionOf(templates[stage], stream);
       expect(fn.Properties).toMatchObject({
         Architectures: ['arm64'],
-        Runtime: 'nodejs20.x',
+        Runtime: 'nodejs24.x',
         Handler: 'index.handler',
       });
-      expect(fn.Properties.Code.S3Key).toMatch(/\/(orders|clicks|payments|refunds)\.zip$/);
+      expect(fn.Properties.Code.S3Key).toMatch(new RegExp(`/${stream}\\.zip$`));
     }
   });
+
+  it.each(STAGES)(
+    '%s: keeps serverless.yml’s own function, its package patterns and its provider settings',
+    async (stage) => {
+      // Arrange
+      const health = templates[stage].Resources.HealthLambdaFunction!;
+
+      // Act
+      const files = await readZip(join(runs[stage].packageDir, 'health.zip'));
+
+      // Assert
+      expect(health.Properties).toMatchObject({
+        Handler: 'example/functions/health.handler',
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        FunctionName: `shop-analytics-${stage}-health`,
+        Environment: { Variables: { SERVICE_NAME: 'shop-analytics', STAGE: stage } },
+      });
+      expect([...files.keys()].sort()).toEqual(['example/functions/health.js', 'example/functions/package.json']);
+    },
+  );
+
+  it.each(STAGES)('%s: cfn-lint finds no error in the packaged template', async (stage) => {
+    // Act
+    const errors = await cfnLintErrors(join(runs[stage].packageDir, 'cloudformation-template-update-stack.json'));
+
+    // Assert
+    if (errors !== undefined) expect(errors).toEqual([]);
+  });
+
+  it('dev deletes its data resources with the stack (buckets emptied first); prod, with retain, keeps them', () => {
+    // Arrange
+    const dataTypes = [
+      'AWS::DynamoDB::Table',
+      'AWS::S3::Bucket',
+      'AWS::Kinesis::Stream',
+      'AWS::SQS::Queue',
+      'AWS::KMS::Key',
+    ];
+    const data = (template: Template) =>
+      Object.entries(template.Resources).filter(
+        ([id, resource]) => dataTypes.includes(resource.Type) && id !== 'ServerlessDeploymentBucket',
+      ) as [string, { DeletionPolicy?: string; UpdateReplacePolicy?: string }][];
+
+    // Assert
+    expect(data(templates.dev).length).toBeGreaterThan(5);
+    for (const [id, resource] of data(templates.dev)) {
+      expect([resource.DeletionPolicy, resource.UpdateReplacePolicy], id).toEqual(['Delete', 'Delete']);
+    }
+    for (const [id, resource] of data(templates.prod)) {
+      expect([resource.DeletionPolicy, resource.UpdateReplacePolicy], id).toEqual(['Retain', 'Retain']);
+    }
+    const emptiers = resourcesOfType(templates.dev, 'Custom::ShardflowEmptyBucket').map(
+      ([, r]) => r.Properties.BucketName,
+    );
+    expect(emptiers).toEqual(
+      expect.arrayContaining([
+        { Ref: 'ShopQuarantineBucket' },
+        { Ref: 'ShopClicksFailuresBucket' },
+        { Ref: 'ShopLakeBucket' },
+      ]),
+    );
+    expect(resourcesOfType(templates.prod, 'Custom::ShardflowEmptyBucket')).toEqual([]);
+    expect(templates.dev.Resources.ShardflowBucketEmptier?.Properties.Runtime).toBe('nodejs24.x');
+  });
+
+  it.each(STAGES)(
+    '%s: each bundle, run by plain node with the template’s environment, handles AWS’s sample event',
+    async (stage) => {
+      // Act + Assert
+      await expectBundlesToHandleSampleEvents(runs[stage], templates[stage], configForStage(config, stage));
+    },
+  );
 
   it('ships a bundle that loads and handles an event: tree-shaken, minified, with source maps and error names', async () => {
     // Arrange
@@ -484,5 +614,86 @@ describe('osls package of the repository’s shardflow.config.ts', () => {
       expect(functionOf(template, name).Properties.Architectures).toEqual(['arm64']);
     }
     expect(findWildcardGrants(template)).toEqual([]);
+  });
+
+  it('gives every stream that can run out of retries an on-failure destination (revenue included)', async () => {
+    // Arrange
+    const template = await run.template();
+
+    // Assert
+    for (const name of ['orders', 'revenue', 'clicks']) {
+      expect(mappingOf(template, name).Properties.DestinationConfig?.OnFailure?.Destination, name).toBeDefined();
+    }
+  });
+
+  it('has a template cfn-lint finds no error in', async () => {
+    // Act
+    const errors = await cfnLintErrors(join(run.packageDir, 'cloudformation-template-update-stack.json'));
+
+    // Assert
+    if (errors !== undefined) expect(errors).toEqual([]);
+  });
+
+  it('ships bundles that plain node runs with the template’s environment on AWS’s sample events', async () => {
+    // Arrange
+    const template = await run.template();
+    const config = (await import(pathToFileURL(join(process.cwd(), 'shardflow.config.ts')).href))
+      .default as ShardflowConfig;
+
+    // Act + Assert
+    await expectBundlesToHandleSampleEvents(run, template, configForStage(config, 'dev'));
+  });
+});
+
+describe('reproducible bundles: the same commit packaged from two checkout paths', () => {
+  const copies: string[] = [];
+  const runs: OslsPackageResult[] = [];
+
+  beforeAll(async () => {
+    // Arrange: two copies of this checkout (tracked files and the built dist/) at paths of different lengths.
+    const base = await mkdtemp(join(tmpdir(), 'shardflow-checkouts-'));
+    const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    })
+      .split('\0')
+      .filter((file) => file !== '' && file !== 'node_modules' && existsSync(join(REPO_ROOT, file)));
+    for (const copy of [join(base, 'a'), join(base, 'a-much-longer', 'checkout', 'path')]) {
+      for (const file of [...files, 'dist']) await cp(join(REPO_ROOT, file), join(copy, file), { recursive: true });
+      await symlink(join(REPO_ROOT, 'node_modules'), join(copy, 'node_modules'));
+      copies.push(copy);
+    }
+    // Act
+    for (const copy of copies) runs.push(await oslsPackage({ stage: 'dev', serviceDir: copy }));
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const run of runs) await run.cleanup();
+    if (copies[0] !== undefined) await rm(dirname(copies[0]), { recursive: true, force: true });
+  });
+
+  it('gives byte-identical function zips', async () => {
+    // Arrange
+    const digest = async (path: string) =>
+      createHash('sha256')
+        .update(await readFile(path))
+        .digest('hex');
+    const [first, second] = runs as [OslsPackageResult, OslsPackageResult];
+
+    for (const stream of ['orders', 'revenue', 'clicks']) {
+      // Act
+      const [a, b] = await Promise.all([
+        digest(join(first.packageDir, `${stream}.zip`)),
+        digest(join(second.packageDir, `${stream}.zip`)),
+      ]);
+
+      // Assert
+      console.log(`${stream}.zip sha256 ${a} (copy 1) ${b} (copy 2)`);
+      expect(first.exitCode).toBe(0);
+      expect(b, stream).toBe(a);
+    }
+    const sources = JSON.parse((await readZip(join(first.packageDir, 'orders.zip'))).get('index.mjs.map')!.toString())
+      .sources as string[];
+    expect(sources.filter((source) => source.includes(copies[0]!) || source.includes('/tmp/'))).toEqual([]);
   });
 });

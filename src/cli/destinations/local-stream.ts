@@ -8,6 +8,8 @@ import {
 import { type LocalRun, startLocal } from '../../local/esm/local-runner.js';
 import type { ShardflowConfig } from '../../runtime/config/types.js';
 import type { Logger } from '../../runtime/observability/logger.js';
+import { runningDev } from '../dev/dev-state.js';
+import { connectExternal } from '../dev/external-services.js';
 import { DataDirNotFoundError, NoOnFailureDestinationError } from '../errors.js';
 import { selectStreams, streamOf } from '../load-config.js';
 
@@ -67,12 +69,38 @@ export async function openLocalStream(
 ): Promise<LocalStream> {
   if (streamOf(config, stream).onFailure === undefined) throw new NoOnFailureDestinationError(stream);
   const path = await existingDataDir(dataDir);
-  const run = await startLocal({ config: selectStreams(config, [stream]), dataDir: path, streams: [stream], logger });
+  const selected = selectStreams(config, [stream]);
+  // A running `shardflow dev` owns the data dir's emulators: use them rather than start a second set on its files.
+  const dev = await runningDev(path);
+  const external =
+    dev === undefined ? undefined : await connectExternal(selected, [stream], dev.endpoints, { region: dev.region });
+  let run: LocalRun;
+  try {
+    run = await startLocal({
+      config: selected,
+      dataDir: path,
+      streams: [stream],
+      logger,
+      ...(external === undefined || dev === undefined
+        ? {}
+        : {
+            external: external.external,
+            localAws: { endpoints: dev.endpoints, region: dev.region, credentials: dev.credentials },
+          }),
+    });
+  } catch (error) {
+    external?.destroy();
+    throw error;
+  }
+  const close = async () => {
+    await run.stop();
+    external?.destroy();
+  };
   try {
     await run.mappings.get(stream)?.stop();
-    return { run, onFailure: readable(run.destinations.get(stream), stream), close: () => run.stop() };
+    return { run, onFailure: readable(run.destinations.get(stream), stream), close };
   } catch (error) {
-    await run.stop();
+    await close();
     throw error;
   }
 }

@@ -35,13 +35,51 @@ export async function putKinesisRecords(
   records: readonly KinesisStreamRecord[],
   options: PutKinesisRecordsOptions = {},
 ): Promise<string[]> {
+  const entries = records.map((record) => ({
+    data: Buffer.from(record.kinesis.data, 'base64'),
+    partitionKey: record.kinesis.partitionKey,
+  }));
+  const results = await putRecordEntries(client, streamName, entries, {
+    ...options,
+    error: (failed, reason) => new RedrivePutError(streamName, failed, reason),
+  });
+  return results.map((result) => result.sequenceNumber);
+}
+
+/** One record to put: its bytes and partition key (and explicit hash key, if any). */
+export interface RecordEntry {
+  readonly data: Uint8Array;
+  readonly partitionKey: string;
+  readonly explicitHashKey?: string | undefined;
+}
+
+/**
+ * Puts records onto a Kinesis stream with PutRecords, in their order, in requests within the API
+ * limits; entries a request rejects are retried with backoff.
+ *
+ * @returns each record's shard and sequence number, in input order
+ * @throws the error `options.error` builds (default: an `Error`) when entries still fail after every attempt
+ *
+ * @example
+ * ```ts
+ * const [first] = await putRecordEntries(kinesis, 'clicks', [{ data: Buffer.from('{}'), partitionKey: 'u1' }]);
+ * first.shardId; // 'shardId-000000000000'
+ * ```
+ */
+export async function putRecordEntries(
+  client: KinesisClient,
+  streamName: string,
+  records: readonly RecordEntry[],
+  options: PutKinesisRecordsOptions & { readonly error?: (failed: number, reason: string) => Error } = {},
+): Promise<{ shardId: string; sequenceNumber: string }[]> {
   const maxAttempts = options.maxAttempts ?? 5;
   const backoffMs = options.backoffMs ?? 100;
   const entries: PutRecordsRequestEntry[] = records.map((record) => ({
-    Data: Buffer.from(record.kinesis.data, 'base64'),
-    PartitionKey: record.kinesis.partitionKey,
+    Data: record.data,
+    PartitionKey: record.partitionKey,
+    ...(record.explicitHashKey === undefined ? {} : { ExplicitHashKey: record.explicitHashKey }),
   }));
-  const sequenceNumbers: string[] = new Array(entries.length);
+  const results: { shardId: string; sequenceNumber: string }[] = new Array(entries.length);
   for (const chunk of chunkIndexes(entries)) {
     let pending = chunk;
     for (let attempt = 1; pending.length > 0; attempt++) {
@@ -53,18 +91,20 @@ export async function putKinesisRecords(
       pending.forEach((index, position) => {
         const result = output.Records?.[position] ?? {};
         if (result.SequenceNumber !== undefined && result.ErrorCode === undefined) {
-          sequenceNumbers[index] = result.SequenceNumber;
+          results[index] = { shardId: result.ShardId ?? '', sequenceNumber: result.SequenceNumber };
         } else {
           failed.push(index);
           reason = `${result.ErrorCode ?? 'Error'}: ${result.ErrorMessage ?? 'no message'}`;
         }
       });
-      if (failed.length > 0 && attempt >= maxAttempts) throw new RedrivePutError(streamName, failed.length, reason);
+      if (failed.length > 0 && attempt >= maxAttempts) {
+        throw options.error?.(failed.length, reason) ?? new Error(`${failed.length} record(s) not put: ${reason}`);
+      }
       if (failed.length > 0) await sleep(backoffMs * 2 ** (attempt - 1));
       pending = failed;
     }
   }
-  return sequenceNumbers;
+  return results;
 }
 
 /** Splits entry indexes into PutRecords-sized requests. */

@@ -130,13 +130,13 @@ function invoker(
   logger: Logger,
   io: DestinationsIo,
 ): Redriver {
-  const clients = local.run.emulators?.clients ?? {};
+  const clients = local.run.clients;
   const handler = createHandler(config, streamName, {
     logger,
     metrics: false,
     clients: { s3: clients.s3, kinesis: clients.kinesis, dynamodb: clients.dynamodb },
   });
-  const { fn, lastResult } = observedFunction(config, streamName, handler, local.run.emulators?.region ?? 'us-east-1');
+  const { fn, lastResult } = observedFunction(config, streamName, handler, local.run.region);
   const totals: FateCounts = emptyFateCounts();
   const deliver = async (records: readonly LambdaStreamRecord[], batchSize: number) => {
     const batches = chunk(records, batchSize);
@@ -171,7 +171,7 @@ function putter(
   io: DestinationsIo,
 ): Redriver {
   const source = stream.source;
-  const client = local.run.emulators?.clients.kinesis;
+  const client = local.run.clients.kinesis;
   if (source.type !== 'kinesis' || client === undefined) {
     throw new RedriveNotSupportedError(streamName, 'no Kinesis stream to put records onto');
   }

@@ -1,77 +1,117 @@
+import type { LocalAppResource } from '../../local/esm/local-aws/index.js';
+import type { LocalStandIn } from '../../local/esm/local-runner.js';
 import type { StreamConfig } from '../../runtime/config/types.js';
 
 /** What `shardflow dev` prints once everything runs. */
 export interface DevBannerInput {
   readonly service: string;
   readonly streams: readonly { readonly name: string; readonly config: StreamConfig; readonly arn: string }[];
-  /** Where the services listen (emulators started by dev, or the `--endpoint-*` given). */
+  /** Own emulators, running services given with `--endpoint-*`, or real AWS (`--aws`). */
+  readonly mode: 'emulators' | 'endpoints' | 'aws';
+  /** Where the services listen (not shown with `--aws`). */
   readonly endpoints: {
     readonly kinesis?: string | undefined;
     readonly dynamodb?: string | undefined;
     readonly s3?: string | undefined;
   };
-  /** `true` when dev uses running services instead of its own emulators. */
-  readonly external: boolean;
   readonly region: string;
-  /** The emulators' dummy credentials (own emulators only). */
-  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string } | undefined;
+  /** The AWS account of the streams (`--aws`), when their ARNs name one. */
+  readonly account?: string | undefined;
   readonly dynamodbLocalPid?: number | undefined;
-  /** Absolute data dir, or `undefined` when everything lives in memory. */
-  readonly dataDir?: string | undefined;
+  /** The data dir as shown (relative to the working directory when inside it). */
+  readonly dataDir: string;
+  /** `--in-memory`: emulator data and checkpoints are not kept. */
+  readonly inMemory: boolean;
   readonly logFile: string;
+  /** The state file `put`, `invoke` and `destinations` read (none with `--aws`). */
+  readonly stateFile?: string | undefined;
+  /** `--data-dir <dir>` for the printed `put` commands when the data dir is not the default one. */
+  readonly dataDirOption?: string | undefined;
+  readonly appResources: readonly LocalAppResource[];
+  /** Destinations and sinks kept locally (no emulator for them), and the opt-in local quarantine. */
+  readonly standIns: readonly LocalStandIn[];
 }
 
 /**
- * The text `shardflow dev` prints when ready: where each service listens, the streams and their ARNs,
- * where data and logs go, and ready-to-paste `export AWS_ENDPOINT_URL_*=…` lines plus sample AWS CLI
- * commands so records can be put from another terminal.
+ * The text `shardflow dev` prints when ready: where each service listens (or which AWS account and
+ * region it runs against), the streams, the app resources processors reach, what is kept locally
+ * instead of a service without an emulator, where data, log and state live, and ready-to-paste
+ * `shardflow put` commands for another terminal.
  *
  * @example
  * ```ts
- * process.stdout.write(formatDevBanner({ service: 'shop', streams, endpoints: emulators.endpoints,
- *   external: false, region: 'us-east-1', credentials: emulators.credentials, logFile: '.shardflow/dev.log' }));
+ * process.stdout.write(formatDevBanner({ service: 'shop', streams, mode: 'emulators', endpoints,
+ *   region: 'us-east-1', dataDir: '.shardflow/data', inMemory: false, logFile: '.shardflow/data/dev.log',
+ *   appResources: [], standIns: [] }));
  * ```
  */
 export function formatDevBanner(input: DevBannerInput): string {
-  const services = (['kinesis', 'dynamodb', 's3'] as const).filter((s) => input.endpoints[s] !== undefined);
-  const lines = [`shardflow dev · ${input.service} · ${input.streams.length} stream(s)`];
-  lines.push(`${input.external ? 'services' : 'emulators'} (region ${input.region}):`);
-  for (const service of services) {
-    const pid =
-      service === 'dynamodb' && input.dynamodbLocalPid !== undefined
-        ? `   (DynamoDB Local pid ${input.dynamodbLocalPid})`
-        : '';
-    lines.push(`  ${service.padEnd(9)} ${input.endpoints[service]}${pid}`);
+  const count = input.streams.length;
+  const lines = [`shardflow dev · ${input.service} · ${count} stream${count === 1 ? '' : 's'}`];
+  if (input.mode === 'aws') {
+    lines.push(
+      `AWS (--aws): account ${input.account ?? 'of your credentials'}, region ${input.region}`,
+      '  records are read from and written to this account; processors use your credentials',
+    );
+  } else {
+    lines.push(
+      input.mode === 'emulators'
+        ? `emulators (region ${input.region}, throwaway keys):`
+        : `services (region ${input.region}, --endpoint-*):`,
+    );
+    for (const service of ['kinesis', 'dynamodb', 's3'] as const) {
+      const endpoint = input.endpoints[service];
+      if (endpoint === undefined) continue;
+      const pid =
+        service === 'dynamodb' && input.dynamodbLocalPid !== undefined
+          ? `  (DynamoDB Local pid ${input.dynamodbLocalPid})`
+          : '';
+      lines.push(`  ${service.padEnd(10)} ${endpoint}${pid}`);
+    }
+    lines.push(`  ${'other AWS'.padEnd(10)} refused: local runs never reach AWS (--aws to allow)`);
   }
   lines.push('streams:');
   const width = Math.max(...input.streams.map((s) => s.name.length));
   for (const stream of input.streams) {
-    lines.push(`  ${stream.name.padEnd(width)}  ${describeSource(stream.config)}  ${stream.arn}`);
+    lines.push(`  ${stream.name.padEnd(width)}  ${describeSource(stream.config)}`);
+    if (input.mode !== 'emulators') lines.push(`  ${' '.repeat(width)}  ${stream.arn}`);
+  }
+  if (input.appResources.length > 0) {
+    lines.push(
+      input.mode === 'aws' ? 'app resources:' : "app resources (your processors' AWS SDK clients reach them):",
+    );
+    const keyWidth = Math.max(...input.appResources.map((r) => r.key.length));
+    for (const resource of input.appResources) {
+      const what = `${resource.type === 's3' ? 's3 bucket' : 'dynamodb table'} ${resource.name}`;
+      lines.push(
+        `  ${resource.key.padEnd(keyWidth)}  ${what}${resource.env === undefined ? '' : `  $${resource.env}`}`,
+      );
+    }
+  }
+  if (input.standIns.length > 0) {
+    lines.push('kept locally (no emulator for them here):');
+    for (const standIn of input.standIns) {
+      const role = standIn.role === 'onFailure' ? 'on-failure' : 'quarantine';
+      lines.push(`  ${standIn.stream} ${role}: ${standIn.configured} → ${standIn.path}`);
+    }
   }
   lines.push(
-    input.dataDir === undefined
-      ? 'data:      in memory (pass --data-dir DIR to keep records, checkpoints and on-failure records)'
-      : `data:      ${input.dataDir}`,
+    `data:      ${input.dataDir}${input.inMemory ? ' (log and state only: --in-memory)' : ''}`,
+    `log:       ${input.logFile}`,
   );
-  lines.push(`log:       ${input.logFile}`);
-  lines.push('', 'Put records from another terminal:');
-  const env: string[] = [`AWS_REGION=${input.region}`];
-  if (input.credentials !== undefined) {
-    env.push(
-      `AWS_ACCESS_KEY_ID=${input.credentials.accessKeyId}`,
-      `AWS_SECRET_ACCESS_KEY=${input.credentials.secretAccessKey}`,
-    );
-  }
-  lines.push(`  export ${env.join(' ')}`);
-  if (input.endpoints.kinesis) lines.push(`  export AWS_ENDPOINT_URL_KINESIS=${input.endpoints.kinesis}`);
-  if (input.endpoints.dynamodb) {
-    lines.push(`  export AWS_ENDPOINT_URL_DYNAMODB=${input.endpoints.dynamodb}`);
-    lines.push(`  export AWS_ENDPOINT_URL_DYNAMODB_STREAMS=${input.endpoints.dynamodb}`);
-  }
-  if (input.endpoints.s3) lines.push(`  export AWS_ENDPOINT_URL_S3=${input.endpoints.s3}`);
-  // One sample per stream or table (several streams may read the same table).
-  for (const command of new Set(input.streams.map((stream) => sampleCommand(stream.config)))) {
-    lines.push(`  ${command}`);
+  if (input.stateFile !== undefined) lines.push(`state:     ${input.stateFile} (read by put, invoke, destinations)`);
+  if (input.mode !== 'aws') {
+    lines.push('', 'Put records from another terminal:');
+    // One sample per stream or table (several streams may read the same table).
+    const seen = new Set<string>();
+    for (const stream of input.streams) {
+      const source = describeSource(stream.config);
+      if (seen.has(source)) continue;
+      seen.add(source);
+      for (const command of putCommands(stream.name, stream.config)) {
+        lines.push(`  ${command}${input.dataDirOption === undefined ? '' : ` ${input.dataDirOption}`}`);
+      }
+    }
   }
   return `${lines.join('\n')}\n`;
 }
@@ -82,12 +122,10 @@ function describeSource(stream: StreamConfig): string {
     : `dynamodb table ${stream.source.table}`;
 }
 
-function sampleCommand(stream: StreamConfig): string {
+function putCommands(name: string, stream: StreamConfig): string[] {
   const source = stream.source;
-  if (source.type === 'kinesis') {
-    return `aws kinesis put-record --stream-name ${source.stream} --partition-key k1 --cli-binary-format raw-in-base64-out --data '{"hello":"world"}'`;
-  }
+  if (source.type === 'kinesis') return [`npx shardflow put ${name} '{"hello":"world"}' --partition-key k1`];
   const keys = source.keySchema ?? { partitionKey: 'id' };
-  const item = { [keys.partitionKey]: { S: '1' }, ...(keys.sortKey ? { [keys.sortKey]: { S: '1' } } : {}) };
-  return `aws dynamodb put-item --table-name ${source.table} --item '${JSON.stringify(item)}'`;
+  const item = JSON.stringify({ [keys.partitionKey]: '1', ...(keys.sortKey ? { [keys.sortKey]: '1' } : {}) });
+  return [`npx shardflow put ${name} '${item}'`, `npx shardflow put ${name} --delete '${item}'`];
 }

@@ -1,11 +1,15 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { EMULATOR_CREDENTIALS } from '../../local/emulators/index.js';
+import { localAppResources } from '../../local/esm/local-aws/index.js';
 import { type LocalRun, startLocal } from '../../local/esm/local-runner.js';
 import { type CliLogger, createCliLogger, type TextOutput } from '../cli-logger.js';
 import { CliDefaults } from '../constants.js';
-import { ExitCode } from '../errors.js';
+import { CliUsageError, ExitCode } from '../errors.js';
 import { loadConfig, selectStreams } from '../load-config.js';
 import { formatDevBanner } from './dev-banner.js';
+import { devStatePath, removeDevState, runningDev, writeDevState } from './dev-state.js';
 import { connectExternal, type ExternalEndpoints, type ExternalServices, hasEndpoints } from './external-services.js';
+import { shownPath } from './shown-path.js';
 import { formatSummaryLine, StatusBoard, StatusSampler } from './status-board.js';
 
 /** Options of `shardflow dev`. */
@@ -13,49 +17,70 @@ export interface DevOptions {
   readonly config: string;
   /** Streams to run (default: all of the config's). */
   readonly streams?: readonly string[] | undefined;
-  /** Keep emulator data, checkpoints, on-failure records and `dev.log` here. Default: in memory. */
+  /** Emulator data, checkpoints, on-failure records, `dev.log` and `dev.json`. Default `.shardflow/data`. */
   readonly dataDir?: string | undefined;
-  /** Use running services instead of starting emulators. */
+  /** Keep emulator data and checkpoints in memory (the log and state file still go to the data dir). */
+  readonly inMemory?: boolean | undefined;
+  /** Use running services on this machine instead of starting emulators. */
   readonly endpoints?: ExternalEndpoints;
   readonly region?: string | undefined;
+  /** Run against real AWS (the only way to reach it), with the environment's credentials. */
+  readonly aws?: boolean | undefined;
   /** Stop after this many seconds (from ready). Default: run until SIGINT/SIGTERM. */
   readonly durationSeconds?: number | undefined;
   /** Log level of the log file (default: the config's `logging.level`, else `LOG_LEVEL`, else `info`). */
   readonly logLevel?: string | undefined;
+  /** Full error stacks on the terminal (the log file always has them). */
+  readonly verbose?: boolean | undefined;
+  /** Opt-in: streams without a quarantine get a local file quarantine (printed in the banner). */
+  readonly localQuarantine?: boolean | undefined;
   /** Status refresh interval. Default 1000 ms. */
   readonly statusIntervalMs?: number;
 }
 
-/** Where `shardflow dev` writes: status and banner to `stdout`, pretty logs to `stderr` (when a TTY). */
+/** Where `shardflow dev` writes: status and banner to `stdout`, warnings to `stderr`. */
 export interface DevIo {
   readonly stdout: TextOutput & { readonly columns?: number | undefined };
   readonly stderr: TextOutput;
 }
 
 /**
- * `shardflow dev`: runs the config's streams locally — emulators (or running services with
- * `--endpoint-*`) plus one local event source mapping per stream — prints where the services listen and
- * how to put records from another terminal, then one status line per stream every second. JSON logs go to
- * `<data dir>/dev.log` (or `.shardflow/dev.log`); when stderr is a terminal, warnings and errors (every
- * line from `--log-level` up, when given) are also pretty-printed there. SIGINT or
- * SIGTERM (or `--duration`) stops the mappings and the emulators cleanly and prints a summary line per
- * stream; a second signal exits at once (130).
+ * `shardflow dev`: runs the config's streams locally — emulators (or running services on this machine
+ * with `--endpoint-*`, or real AWS with `--aws`) plus one local event source mapping per stream. The
+ * processors' own AWS SDK clients are aimed at the emulators (`AWS_ENDPOINT_URL_*`, a region and
+ * throwaway keys in this process's environment; every other AWS service refused; connections to AWS
+ * hosts blocked) and the config's app resources (`resources:`) are created there. Prints where
+ * everything is and how to put records (`shardflow put`), writes `<data dir>/dev.json` for the other
+ * commands, then one status line per stream (fitted to a terminal, or plain lines every few seconds).
+ * JSON logs go to `<data dir>/dev.log`; warnings and errors are also printed on stderr, one line each
+ * (`--verbose`: with stacks). SIGINT or SIGTERM (or `--duration`) stops the mappings and the emulators
+ * cleanly and prints a summary line per stream; a second signal exits at once (130).
  *
  * @returns the exit code (0)
+ * @throws {CliUsageError} when another `shardflow dev` runs on the data dir, or `--endpoint-*` names a
+ *   service off this machine without `--aws`
  *
  * @example
  * ```ts
- * const code = await runDev({ config: 'shardflow.config.ts', dataDir: '.shardflow/data', durationSeconds: 10 });
+ * const code = await runDev({ config: 'shardflow.config.ts', durationSeconds: 10 });
  * ```
  */
 export async function runDev(options: DevOptions, io: DevIo = { stdout: process.stdout, stderr: process.stderr }) {
   const stop = stopSignal();
+  const dataDir = resolve(options.dataDir ?? CliDefaults.dataDir);
+  const aws = options.aws === true;
+  const other = await runningDev(dataDir);
+  if (other !== undefined) {
+    throw new CliUsageError(
+      `shardflow dev already runs on ${shownPath(dataDir)} (pid ${other.pid}): stop it, or pass --data-dir`,
+    );
+  }
   const loaded = await loadConfig(options.config);
   const names = options.streams?.length ? [...options.streams] : Object.keys(loaded.streams);
   const config = selectStreams(loaded, names);
-  const dataDir = options.dataDir === undefined ? undefined : resolve(options.dataDir);
-  const logFile = dataDir === undefined ? resolve(CliDefaults.devLogFile) : resolve(dataDir, 'dev.log');
-  const board = new StatusBoard(io.stdout, io.stdout.isTTY === true);
+  const logFile = join(dataDir, 'dev.log');
+  const noColor = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
+  const board = new StatusBoard(io.stdout, { live: io.stdout.isTTY === true, color: !noColor });
   const terminal: TextOutput = {
     write: (text) => {
       board.clear();
@@ -66,44 +91,96 @@ export async function runDev(options: DevOptions, io: DevIo = { stdout: process.
     level: options.logLevel ?? config.logging?.level,
     redact: config.logging?.redact,
     file: logFile,
-    // The terminal shows warnings and errors (unless a level is asked for); the file takes everything.
-    ...(io.stderr.isTTY === true
-      ? { console: { output: terminal, pretty: true, level: options.logLevel === undefined ? 'warn' : undefined } }
-      : {}),
+    // The terminal shows warnings and errors (unless a level is asked for), one line each; the file takes everything.
+    console: {
+      output: terminal,
+      pretty: true,
+      level: options.logLevel === undefined ? 'warn' : undefined,
+      verbose: options.verbose === true,
+      color: io.stderr.isTTY === true && !noColor,
+      // On a terminal a warning stays on one line; the log file has it whole.
+      ...(io.stderr.isTTY === true ? { width: () => (io.stderr as { columns?: number }).columns } : {}),
+    },
   });
   const { logger } = log;
+  const endpoints = options.endpoints ?? {};
+  const mode = aws ? 'aws' : hasEndpoints(endpoints) ? 'endpoints' : 'emulators';
   let external: ExternalServices | undefined;
   let run: LocalRun | undefined;
+  let wroteState = false;
   try {
-    const endpoints = options.endpoints ?? {};
-    if (hasEndpoints(endpoints)) external = await connectExternal(config, names, endpoints, options.region);
+    if (mode !== 'emulators') {
+      external = await connectExternal(config, names, endpoints, { region: options.region, aws });
+    }
     run = await startLocal({
       config,
       logger,
-      ...(dataDir === undefined ? {} : { dataDir }),
+      ...(options.inMemory === true ? {} : { dataDir }),
       ...(external === undefined ? {} : { external: external.external }),
+      ...(mode === 'endpoints'
+        ? { localAws: { endpoints, region: external!.external.region, credentials: EMULATOR_CREDENTIALS } }
+        : {}),
+      ...(aws ? { localAws: false as const } : {}),
+      localQuarantine: options.localQuarantine === true,
     });
     const started = Date.now();
     const emulators = run.emulators;
-    const endpointsShown = external === undefined ? (emulators?.endpoints ?? {}) : endpoints;
+    const shownEndpoints = mode === 'emulators' ? (emulators?.endpoints ?? {}) : endpoints;
+    const region = external?.external.region ?? emulators?.region ?? 'us-east-1';
+    const streams = names.map((name) => ({
+      name,
+      config: config.streams[name]!,
+      arn: run!.sources.get(name)!.streamArn,
+    }));
+    if (mode !== 'aws') {
+      await writeDevState(dataDir, {
+        version: 1,
+        pid: process.pid,
+        startedAt: new Date().toISOString(),
+        service: config.service,
+        region,
+        credentials: { ...EMULATOR_CREDENTIALS },
+        endpoints: {
+          kinesis: shownEndpoints.kinesis,
+          dynamodb: shownEndpoints.dynamodb,
+          dynamodbStreams: endpoints.dynamodbStreams ?? shownEndpoints.dynamodb,
+          s3: shownEndpoints.s3,
+        },
+        streams: Object.fromEntries(
+          streams.map(({ name, config: stream, arn }) => [
+            name,
+            stream.source.type === 'kinesis'
+              ? { type: 'kinesis' as const, name: stream.source.stream, streamArn: arn }
+              : {
+                  type: 'dynamodb' as const,
+                  name: stream.source.table,
+                  streamArn: arn,
+                  keys: stream.source.keySchema ?? { partitionKey: 'id' },
+                },
+          ]),
+        ),
+      });
+      wroteState = true;
+    }
     io.stdout.write(
       formatDevBanner({
         service: config.service,
-        streams: names.map((name) => ({
-          name,
-          config: config.streams[name]!,
-          arn: run!.sources.get(name)!.streamArn,
-        })),
-        endpoints: endpointsShown,
-        external: external !== undefined,
-        region: external?.external.region ?? emulators?.region ?? 'us-east-1',
-        credentials: external === undefined ? emulators?.credentials : undefined,
+        streams,
+        mode,
+        endpoints: shownEndpoints,
+        region,
+        account: aws ? streams.map((s) => s.arn.split(':')[4]).find((account) => account) : undefined,
         dynamodbLocalPid: emulators?.dynamodbLocalPid,
-        dataDir,
-        logFile,
+        dataDir: shownPath(dataDir),
+        inMemory: options.inMemory === true,
+        logFile: shownPath(logFile),
+        stateFile: wroteState ? shownPath(devStatePath(dataDir)) : undefined,
+        dataDirOption: dataDir === resolve(CliDefaults.dataDir) ? undefined : `--data-dir ${shownPath(dataDir)}`,
+        appResources: localAppResources(config),
+        standIns: run.standIns.map((standIn) => ({ ...standIn, path: shownPath(standIn.path) })),
       }),
     );
-    logger.info({ endpoints: endpointsShown, dataDir, dynamodbLocalPid: emulators?.dynamodbLocalPid }, 'dev ready');
+    logger.info({ endpoints: shownEndpoints, dataDir, dynamodbLocalPid: emulators?.dynamodbLocalPid }, 'dev ready');
     io.stdout.write(
       `\nready: ${names.length} stream(s) running${
         options.durationSeconds === undefined ? ' (Ctrl-C to stop)' : ` for ${options.durationSeconds}s`
@@ -123,7 +200,7 @@ export async function runDev(options: DevOptions, io: DevIo = { stdout: process.
     const reason = await Promise.race([stop.requested, ...(duration ? [duration] : [])]);
     clearInterval(timer);
     clearTimeout(durationTimer);
-    board.update(sampler.sample());
+    board.update(sampler.sample(), true);
     board.release();
     io.stdout.write(`stopping (${reason})…\n`);
     await run.stop();
@@ -139,6 +216,7 @@ export async function runDev(options: DevOptions, io: DevIo = { stdout: process.
     // On an error path, still release everything (stop() is idempotent).
     await run?.stop().catch(() => undefined);
     external?.destroy();
+    if (wroteState) await removeDevState(dataDir);
     await log.close();
   }
 }

@@ -98,7 +98,8 @@ export class BatchRunner {
           condition: 'RecordAgeExceeded',
           functionError: null,
           records: item.records,
-          approximateInvokeCount: item.invocations,
+          // AWS records 1 for records that expired before any invocation (the attempt that found them expired).
+          approximateInvokeCount: Math.max(1, item.invocations),
           requestId: lastRequestId ?? randomUUID(),
         });
         o.progress(item.records.at(-1)!);

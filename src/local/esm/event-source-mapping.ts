@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../runtime/observability/logger.js';
 import type { Discard } from './batch-runner.js';
 import { buildOnFailureRecord } from './destinations/on-failure-record.js';
+import { EsmEventCounter, type EsmEventCounts } from './event-counts.js';
 import type { LocalFunction } from './invoke-function.js';
 import type {
   CheckpointStore,
@@ -13,7 +14,7 @@ import type {
   StreamSource,
 } from './ports.js';
 import type { EsmSettings } from './settings.js';
-import { type EsmCounters, type PollingOptions, ShardConsumer } from './shard-consumer.js';
+import { type BackoffSet, type EsmCounters, type PollingOptions, ShardConsumer } from './shard-consumer.js';
 
 /** Polling defaults close to Lambda's own (DESIGN §3): Kinesis ~1 poll/s, DynamoDB ~4 polls/s per shard. */
 export const DEFAULT_POLLING = {
@@ -48,6 +49,10 @@ export interface EsmStatus extends EsmCounters {
   readonly openWindows: number;
   /** ms between now and the arrival of the newest handled record (Lambda's IteratorAge, roughly). */
   readonly iteratorAgeMs: number;
+  /** ms until the soonest retry back-off ends; `undefined` when no batch waits for a retry. */
+  readonly retryInMs: number | undefined;
+  /** `false` until the first shard listing (checkpoints loading, emulators warming up). */
+  readonly started: boolean;
 }
 
 /**
@@ -75,6 +80,8 @@ export class LocalEventSourceMapping {
   #shards: ShardDescription[] = [];
   #loop: Promise<void> | undefined;
   #lastDiscovery = 0;
+  readonly #events = new EsmEventCounter();
+  #countedFn: LocalFunction | undefined;
   readonly counters: EsmCounters = {
     recordsRead: 0,
     recordsFiltered: 0,
@@ -85,7 +92,9 @@ export class LocalEventSourceMapping {
     partialFailures: 0,
     retries: 0,
     lastArrivalMs: 0,
+    invoking: 0,
   };
+  readonly #backoffs: BackoffSet = new Set();
 
   constructor(options: LocalEventSourceMappingOptions) {
     this.#o = options;
@@ -112,12 +121,17 @@ export class LocalEventSourceMapping {
       openWindows += consumer.openWindows;
     }
     const waiting = this.#shards.filter((s) => !this.#running.has(s.shardId) && !this.#ended.has(s.shardId)).length;
+    const now = Date.now();
+    let retryAt: number | undefined;
+    for (const backoff of this.#backoffs) retryAt = Math.min(retryAt ?? backoff.untilMs, backoff.untilMs);
     return {
       ...this.counters,
       shards: { active: this.#running.size, ended: this.#ended.size, waiting },
       inFlight,
       openWindows,
-      iteratorAgeMs: this.counters.lastArrivalMs > 0 ? Math.max(0, Date.now() - this.counters.lastArrivalMs) : 0,
+      iteratorAgeMs: this.counters.lastArrivalMs > 0 ? Math.max(0, now - this.counters.lastArrivalMs) : 0,
+      retryInMs: retryAt === undefined ? undefined : Math.max(0, retryAt - now),
+      started: this.#lastDiscovery > 0,
     };
   }
 
@@ -186,7 +200,7 @@ export class LocalEventSourceMapping {
       shardId: id,
       source: this.#o.source,
       settings: this.#o.settings,
-      fn: this.#o.fn,
+      fn: this.#countedFunction(),
       start: { checkpoint: this.#checkpoints.get(id), position },
       filter: this.#o.filter,
       discard: (discard, shardId) => this.#deliver(discard, shardId),
@@ -194,6 +208,7 @@ export class LocalEventSourceMapping {
       polling: this.#polling,
       now: this.#o.now ?? Date.now,
       counters: this.counters,
+      backoffs: this.#backoffs,
       logger: this.#o.logger,
       signal: this.#controller.signal,
     });
@@ -239,8 +254,20 @@ export class LocalEventSourceMapping {
   }
 
   /** Builds the on-failure record and delivers it, retrying until stored (the checkpoint waits). */
+  /** The mapping's function, wrapped once so that its invocations are counted. */
+  #countedFunction(): LocalFunction {
+    this.#countedFn ??= this.#events.countInvocations(this.#o.fn);
+    return this.#countedFn;
+  }
+
+  /** The mapping's event counts, as AWS's `EventCount` metrics report them (see `event-counts.ts`). */
+  eventCounts(): EsmEventCounts {
+    return this.#events.counts({ polled: this.counters.recordsRead, filteredOut: this.counters.recordsFiltered });
+  }
+
   async #deliver(discard: Discard, shardId: string): Promise<void> {
     const { destination, logger, source, fn } = this.#o;
+    this.#events.dropped(discard.records.length);
     const record = buildOnFailureRecord({
       source: source.kind,
       condition: discard.condition,
@@ -270,6 +297,7 @@ export class LocalEventSourceMapping {
           shardId,
           esmUuid: this.#o.uuid,
         });
+        this.#events.delivered(discard.records.length);
         logger.warn(
           { shardId, condition: discard.condition, batch: info, destination: destination.kind },
           'on-failure record sent',

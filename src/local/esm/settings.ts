@@ -1,4 +1,9 @@
-import type { OnFailureDestinationConfig, StartingPosition, StreamConfig } from '../../runtime/config/types.js';
+import type {
+  EsmMetric,
+  OnFailureDestinationConfig,
+  StartingPosition,
+  StreamConfig,
+} from '../../runtime/config/types.js';
 import type { EventPattern } from '../../runtime/routing/index.js';
 
 /** A stream's event source mapping settings with AWS's defaults filled in. */
@@ -18,6 +23,8 @@ export interface EsmSettings {
   readonly filterPatterns: readonly EventPattern[];
   readonly reportBatchItemFailures: boolean;
   readonly onFailure: OnFailureDestinationConfig | undefined;
+  /** `MetricsConfig.Metrics`: the mapping's own event counts (polled, filtered, invoked, failed, dropped, on-failure). */
+  readonly metrics: readonly EsmMetric[];
   readonly timeoutSeconds: number;
   readonly memorySize: number;
 }
@@ -31,6 +38,8 @@ export const ESM_DEFAULTS = {
   maxRetries: -1,
   maxRecordAgeSeconds: -1,
   tumblingWindowSeconds: 0,
+  /** shardflow's default (AWS's is none): the mapping's event counts, so dashboards show what it polled and dropped. */
+  metrics: ['EventCount'] as readonly EsmMetric[],
   timeoutSeconds: 60,
   memorySize: 1024,
 } as const;
@@ -65,6 +74,7 @@ export function resolveEsmSettings(stream: StreamConfig): EsmSettings {
     filterPatterns: stream.filterPatterns ?? [],
     reportBatchItemFailures: stream.reportBatchItemFailures ?? true,
     onFailure: stream.onFailure,
+    metrics: stream.metrics ?? ESM_DEFAULTS.metrics,
     timeoutSeconds: stream.timeoutSeconds ?? ESM_DEFAULTS.timeoutSeconds,
     memorySize: stream.memorySize ?? ESM_DEFAULTS.memorySize,
   };

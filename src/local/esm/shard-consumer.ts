@@ -31,7 +31,12 @@ export interface EsmCounters {
   partialFailures: number;
   retries: number;
   lastArrivalMs: number;
+  /** Records inside the function right now (an invocation under way). */
+  invoking: number;
 }
+
+/** Retry back-offs under way: each is the epoch ms it ends at (for "retrying in Ns"). */
+export type BackoffSet = Set<{ readonly untilMs: number }>;
 
 /** Everything a shard consumer needs. */
 export interface ShardConsumerOptions {
@@ -50,6 +55,8 @@ export interface ShardConsumerOptions {
   /** Clock for record age. */
   now(): number;
   readonly counters: EsmCounters;
+  /** Where the consumer's retry back-offs are registered while they last. */
+  readonly backoffs?: BackoffSet;
   readonly logger: Logger;
   readonly signal: AbortSignal;
 }
@@ -363,7 +370,13 @@ class Lane {
       backoff: async (retry) => {
         o.counters.retries++;
         const delay = Math.min(o.polling.backoffMaxMs, o.polling.backoffBaseMs * 2 ** retry);
-        await sleep(delay, undefined, { signal: o.signal }).catch(() => {});
+        const backoff = { untilMs: Date.now() + delay };
+        o.backoffs?.add(backoff);
+        try {
+          await sleep(delay, undefined, { signal: o.signal }).catch(() => {});
+        } finally {
+          o.backoffs?.delete(backoff);
+        }
       },
     });
     const state = await runner.run(
@@ -392,7 +405,14 @@ class Lane {
   async #call(event: object, records: readonly SourceRecord[]) {
     const o = this.#consumer.options;
     o.counters.invocations++;
-    const { requestId, outcome } = await invokeFunction(o.fn, event);
+    o.counters.invoking += records.length;
+    let invocation: Awaited<ReturnType<typeof invokeFunction>>;
+    try {
+      invocation = await invokeFunction(o.fn, event);
+    } finally {
+      o.counters.invoking -= records.length;
+    }
+    const { requestId, outcome } = invocation;
     const verdict = interpretResponse(
       outcome,
       records,

@@ -80,6 +80,8 @@ export interface StreamStageOverrides {
   readonly parallelizationFactor?: number;
   /** CloudWatch alarms on (`true` or settings) or off (`false`). Off unless a stage turns them on. */
   readonly alarms?: boolean | AlarmSettings;
+  /** Lambda runtime of the functions (`nodejs22.x`, `nodejs24.x`). */
+  readonly runtime?: string;
 }
 
 /** One stage's overrides: `stages: { prod: { memorySize: 2048, alarms: true, retentionDays: 90 } }`. */
@@ -88,6 +90,8 @@ export interface StageOverrides extends StreamStageOverrides {
   readonly logLevel?: string;
   /** CloudWatch Logs retention of the functions' log groups, in days (a value CloudWatch accepts). Default: never expire. */
   readonly retentionDays?: number;
+  /** Keep the stage's data resources when its stack is removed (overrides the config's `retain`). */
+  readonly retain?: boolean;
   /** Per-stream overrides; they win over the stage-wide ones. */
   readonly streams?: Readonly<Record<string, StreamStageOverrides>>;
 }

@@ -41,6 +41,9 @@ export type OnFailureDestinationConfig =
   | { readonly type: 'sqs'; readonly queue: string }
   | { readonly type: 'sns'; readonly topic: string };
 
+/** Metrics an event source mapping can publish (`MetricsConfig.Metrics`): polled, filtered, invoked, failed, dropped, on-failure counts. */
+export type EsmMetric = 'EventCount';
+
 /** Starting positions the ESM accepts. `AT_TIMESTAMP` is valid for Kinesis only. */
 export type StartingPosition = 'TRIM_HORIZON' | 'LATEST' | 'AT_TIMESTAMP';
 
@@ -79,8 +82,16 @@ export interface EventSourceMappingSettings {
   readonly tumblingWindowSeconds?: number;
   /** `FilterCriteria`: up to 5 AWS event patterns, ORed. */
   readonly filterPatterns?: readonly EventPattern[];
-  /** `DestinationConfig.OnFailure`. */
+  /** `DestinationConfig.OnFailure`: where AWS sends the record of a batch it gives up on. */
   readonly onFailure?: OnFailureDestinationConfig;
+  /**
+   * Explicit opt-out of "no silent loss": with finite `maxRetries` or `maxRecordAgeSeconds` and no `onFailure`
+   * destination, AWS discards a batch that runs out of retries or age and nothing records what was lost. Deploys
+   * refuse that (`SilentDiscardError`) unless this is `true`. Default false.
+   */
+  readonly discardOnFailure?: boolean;
+  /** `MetricsConfig.Metrics` of the mapping (the ESM's own CloudWatch metrics). Default `['EventCount']`; `[]` turns them off. */
+  readonly metrics?: readonly EsmMetric[];
   /** `FunctionResponseTypes: [ReportBatchItemFailures]`. Default true; shardflow's handler always reports per record. */
   readonly reportBatchItemFailures?: boolean;
 }
@@ -97,7 +108,7 @@ export interface EngineSettings {
   readonly deadlineMarginMs?: number;
   /** Records whose payload exceeds this many bytes are quarantined (`RecordTooLargeError`). Default 1 MiB. */
   readonly maxRecordBytes?: number;
-  /** Where permanent failures go. Default: a local NDJSON file under `.shardflow/quarantine/` (local runs). */
+  /** Where permanent failures go. Default: none — they are reported for retry and end in the on-failure destination, locally as in Lambda. */
   readonly quarantine?: QuarantineSinkSpec;
   /**
    * Quarantine entries get the `logging.redact` paths redacted in their payload (Kinesis JSON data,
@@ -115,6 +126,10 @@ export interface FunctionSettings {
   readonly memorySize?: number;
   /** Seconds, 1–900. Default 60. */
   readonly timeoutSeconds?: number;
+  /** Lambda runtime of the function (`nodejs22.x`, `nodejs24.x`); overrides the config's `runtime`. Default `nodejs24.x`. */
+  readonly runtime?: string;
+  /** Extra environment variables of the deployed function (names Lambda does not reserve). */
+  readonly environment?: Readonly<Record<string, string>>;
 }
 
 /** One stream function: source, ESM settings, engine settings, routes. */
@@ -135,6 +150,14 @@ export interface ShardflowConfigInput<TProcessors extends readonly AnyProcessor[
   readonly streams: Readonly<Record<string, StreamConfig<TProcessors[number]['name']>>>;
   readonly logging?: { readonly level?: string; readonly redact?: readonly string[] };
   readonly metrics?: { readonly enabled?: boolean; readonly namespace?: string };
+  /** Lambda runtime of every stream function unless a stream or stage says otherwise. Default `nodejs24.x`. */
+  readonly runtime?: string;
+  /**
+   * Keep the data resources the stack creates (tables, buckets, streams, queues, the KMS key) when the stack is
+   * removed (`DeletionPolicy: Retain`). Default false: `remove` deletes them, so a stage can be removed and
+   * deployed again. A stage may override it (`stages.prod.retain: true`); see docs/deploy.md.
+   */
+  readonly retain?: boolean;
   /** Per-stage overrides for deploys (`osls package --stage <name>`); see docs/deploy.md. */
   readonly stages?: StagesConfig;
   /** The app's own resources (buckets, tables) the stack creates and grants to the streams that use them. */

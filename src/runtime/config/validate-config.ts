@@ -26,6 +26,47 @@ export const ESM_LIMITS = {
 const MAX_READERS = { dynamodb: 2, kinesis: 5 } as const;
 
 const STARTING_POSITIONS = new Set(['TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP']);
+/** The metrics `MetricsConfig.Metrics` accepts. */
+export const ESM_METRICS: readonly string[] = ['EventCount'];
+/** A Lambda Node.js runtime identifier; which ones AWS still accepts is checked by the deploy (`lambda-runtimes.ts`). */
+const NODE_RUNTIME = /^nodejs\d+\.x$/;
+/** A valid environment variable name. */
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Variables Lambda reserves or shardflow sets itself. */
+export const RESERVED_ENV = /^(AWS_|LAMBDA_|_HANDLER$|_X_AMZN_TRACE_ID$|TZ$|NODE_OPTIONS$|SHARDFLOW_STAGE$)/;
+
+/**
+ * Checks a `runtime` setting: a Lambda Node.js runtime identifier such as `nodejs24.x`.
+ *
+ * @throws {ConfigError} otherwise
+ *
+ * @example
+ * ```ts
+ * checkRuntime('streams.orders.runtime', 'nodejs24.x'); // ok
+ * ```
+ */
+export function checkRuntime(path: string, runtime: unknown): void {
+  if (runtime === undefined) return;
+  if (typeof runtime !== 'string' || !NODE_RUNTIME.test(runtime)) {
+    throw new ConfigError(
+      path,
+      `must be a Lambda Node.js runtime such as 'nodejs24.x', got ${JSON.stringify(runtime)}`,
+    );
+  }
+}
+
+function checkEnvironment(path: string, environment: unknown): void {
+  if (environment === undefined) return;
+  if (environment === null || typeof environment !== 'object' || Array.isArray(environment)) {
+    throw new ConfigError(path, 'must be an object of variable name → string value');
+  }
+  for (const [name, value] of Object.entries(environment)) {
+    if (!ENV_NAME.test(name) || RESERVED_ENV.test(name)) {
+      throw new ConfigError(`${path}.${name}`, 'is not a variable name Lambda leaves to the function');
+    }
+    if (typeof value !== 'string') throw new ConfigError(`${path}.${name}`, 'must be a string');
+  }
+}
 const ORDERINGS = new Set(['partitionKey', 'shard', 'none']);
 const UNMATCHED = new Set(['skip', 'quarantine', 'fail']);
 
@@ -118,6 +159,16 @@ function checkStream(path: string, stream: StreamConfig): void {
   if (!Array.isArray(stream.routes) || stream.routes.length === 0) {
     throw new MissingSettingError(`${path}.routes`, 'needs at least one route');
   }
+  checkRuntime(`${path}.runtime`, stream.runtime);
+  checkEnvironment(`${path}.environment`, stream.environment);
+  if (stream.discardOnFailure !== undefined && typeof stream.discardOnFailure !== 'boolean') {
+    throw new ConfigError(`${path}.discardOnFailure`, 'must be true or false');
+  }
+  if (stream.metrics !== undefined) {
+    if (!Array.isArray(stream.metrics) || stream.metrics.some((metric) => !ESM_METRICS.includes(metric))) {
+      throw new ConfigError(`${path}.metrics`, `must be a list of ${ESM_METRICS.join(', ')} (or [] for none)`);
+    }
+  }
 }
 
 function isProcessor(value: unknown): value is AnyProcessor {
@@ -150,6 +201,10 @@ export function validateConfig(input: ShardflowConfigInput): Map<string, AnyProc
   if (input === null || typeof input !== 'object') throw new ConfigError('config', 'must be an object');
   if (typeof input.service !== 'string' || !/^[A-Za-z][A-Za-z0-9-]{0,39}$/.test(input.service)) {
     throw new ConfigError('service', 'must be a name of letters, digits and dashes starting with a letter (≤ 40)');
+  }
+  checkRuntime('runtime', input.runtime);
+  if (input.retain !== undefined && typeof input.retain !== 'boolean') {
+    throw new ConfigError('retain', 'must be true or false');
   }
   const byName = new Map<string, AnyProcessor>();
   for (const [i, processor] of (input.processors ?? []).entries()) {

@@ -311,7 +311,9 @@ export class BatchEngine {
   async run(event: unknown, context?: InvocationContext): Promise<BatchResult> {
     const { stream, logger: rootLogger, idempotency, metrics } = this.#options;
     const awsRequestId = context?.awsRequestId;
-    const { entries } = decodeEvent(event, { maxRecordBytes: stream.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES });
+    const { entries, warnings } = decodeEvent(event, {
+      maxRecordBytes: stream.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
+    });
     const windows = WindowState.from(event as TumblingWindowFields, this.#routedProcessors);
     const guard = new DeadlineGuard(context, stream.deadlineMarginMs ?? DEFAULT_DEADLINE_MARGIN_MS);
     const buffers = new BatchBuffers();
@@ -325,6 +327,7 @@ export class BatchEngine {
       idempotency,
       this.#redactor,
     );
+    for (const warning of warnings) scope.logger.warn(warning);
     // The duration goes into the `batch done` line and the metrics only.
     const started = metrics !== undefined || levelEnabled(scope, 'info') ? performance.now() : 0;
     try {

@@ -33,3 +33,21 @@ function resourceName(arn: string, marker: string): string | undefined {
   const name = end === -1 ? arn.slice(from) : arn.slice(from, end);
   return name.length > 0 ? name : undefined;
 }
+
+/** `arn:<partition>:<service>:<region>:<account>:<resource>` — six parts, partition, service and resource non-empty. */
+const WELL_FORMED_ARN = /^arn:[^:]+:[^:]+:[^:]*:[^:]*:.+$/;
+
+/**
+ * Whether a string has the shape of an ARN (`arn:partition:service:region:account:resource`), whatever
+ * the service. Strings that do not are placeholders of sample events (`arn:aws:kinesis:EXAMPLE`,
+ * `stream-ARN`, `eventsource_arn`): AWS never delivers them.
+ *
+ * @example
+ * ```ts
+ * isWellFormedArn('arn:aws:kinesis:us-east-1:123456789012:stream/clicks'); // true
+ * isWellFormedArn('arn:aws:kinesis:EXAMPLE'); // false
+ * ```
+ */
+export function isWellFormedArn(value: string): boolean {
+  return WELL_FORMED_ARN.test(value);
+}

@@ -1,4 +1,4 @@
-import { streamNameFromArn, tableNameFromArn } from './arn.js';
+import { isWellFormedArn, streamNameFromArn, tableNameFromArn } from './arn.js';
 import type { DynamoDBStreamRecord, KinesisStreamRecord } from './lambda-events.js';
 import type { DecodedEntry, StreamSourceType } from './stream-record.js';
 
@@ -27,22 +27,61 @@ export class DecodeContext {
     this.eventShardId = eventShardId;
   }
 
-  /** Stream name of a Kinesis ARN, cached for repeated ARNs. */
+  /** Placeholder `eventSourceARN`s met (sample events), and the fields filled in for their records. */
+  private readonly placeholders = new Set<string>();
+  private readonly filledIn = new Set<string>();
+
+  /**
+   * Stream name of a Kinesis ARN, cached for repeated ARNs. A placeholder that is no ARN at all
+   * (`arn:aws:kinesis:EXAMPLE` in SAM's sample event) is its own stream name, noted for the one
+   * warning of {@link warnings}; a well-formed ARN of something else stays `undefined` (malformed).
+   */
   streamName(arn: string): string | undefined {
     if (arn !== this.lastStreamArn) {
       this.lastStreamArn = arn;
-      this.lastStreamName = streamNameFromArn(arn);
+      this.lastStreamName = streamNameFromArn(arn) ?? this.placeholder(arn);
     }
     return this.lastStreamName;
   }
 
-  /** Table name of a DynamoDB stream ARN, cached for repeated ARNs. */
+  /** Table name of a DynamoDB stream ARN, cached for repeated ARNs; a placeholder as in {@link streamName}. */
   tableName(arn: string): string | undefined {
     if (arn !== this.lastTableArn) {
       this.lastTableArn = arn;
-      this.lastTableName = tableNameFromArn(arn);
+      this.lastTableName = tableNameFromArn(arn) ?? this.placeholder(arn);
     }
     return this.lastTableName;
+  }
+
+  /** Whether `arn` is a placeholder of a sample event (see {@link streamName}). */
+  isPlaceholder(arn: string | undefined): boolean {
+    return arn !== undefined && this.placeholders.has(arn);
+  }
+
+  /** Notes a field a sample event's record lacks and the decoder filled in (e.g. `dynamodb.ApproximateCreationDateTime`). */
+  fillIn(field: string): void {
+    this.filledIn.add(field);
+  }
+
+  /**
+   * At most one warning for the whole event: the placeholder ARNs met, and what was filled in for their
+   * records. Empty for events as AWS delivers them.
+   */
+  warnings(): string[] {
+    if (this.placeholders.size === 0) return [];
+    const arns = [...this.placeholders].map((arn) => JSON.stringify(arn)).join(', ');
+    const one = this.placeholders.size === 1;
+    const filled = this.filledIn.size === 0 ? '' : `; missing ${[...this.filledIn].join(', ')} taken as 0`;
+    return [
+      `eventSourceARN ${arns} ${one ? 'is a placeholder' : 'are placeholders'}, not ${one ? 'an ARN' : 'ARNs'} ` +
+        `(a sample event?): records decoded with ${one ? 'it' : 'them'} as the stream or table name${filled}`,
+    ];
+  }
+
+  private placeholder(arn: string): string | undefined {
+    if (isWellFormedArn(arn)) return undefined;
+    this.placeholders.add(arn);
+    return arn;
   }
 }
 

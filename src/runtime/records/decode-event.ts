@@ -19,6 +19,11 @@ export interface DecodedEvent {
   /** `undefined` only when the event has no records at all. */
   readonly source: StreamSourceType | undefined;
   readonly entries: DecodedEntry[];
+  /**
+   * At most one line, for sample events only (placeholder `eventSourceARN`s such as
+   * `arn:aws:kinesis:EXAMPLE`): what the decoder accepted in them. Empty for events as AWS delivers them.
+   */
+  readonly warnings: readonly string[];
 }
 
 const KINESIS_EVENT_SOURCE = 'aws:kinesis';
@@ -110,7 +115,7 @@ export function decodeEvent(event: unknown, options?: DecodeOptions): DecodedEve
   const records = recordsOf(event);
   const source = sourceOfRecords(records);
   const entries: DecodedEntry[] = [];
-  if (source === undefined) return { source, entries };
+  if (source === undefined) return { source, entries, warnings: [] };
 
   const eventShardId = asObject(event)?.shardId;
   const context = new DecodeContext(maxRecordBytes, typeof eventShardId === 'string' ? eventShardId : undefined);
@@ -118,5 +123,5 @@ export function decodeEvent(event: unknown, options?: DecodeOptions): DecodedEve
   for (let index = 0; index < records.length; index++) {
     decodeRecord(records[index], index, context, entries);
   }
-  return { source, entries };
+  return { source, entries, warnings: context.warnings() };
 }

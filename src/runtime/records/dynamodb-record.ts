@@ -31,6 +31,7 @@ function shapeProblem(
   sequenceNumber: string | undefined,
   eventSourceARN: string | undefined,
   tableName: string | undefined,
+  sample: boolean,
 ): ShapeProblem | undefined {
   if (record === undefined) return NOT_AN_OBJECT;
   if (record.eventSource === undefined) return NO_EVENT_SOURCE;
@@ -43,7 +44,10 @@ function shapeProblem(
   if (typeof record.awsRegion !== 'string') return NO_REGION;
   if (asObject(change.Keys) === undefined) return NO_KEYS;
   const created = change.ApproximateCreationDateTime;
-  if (typeof created !== 'number' || !Number.isFinite(created)) return NO_CREATION_TIME;
+  // Sample events (placeholder ARN) may leave it out; AWS-delivered records never do.
+  if (!(sample && created === undefined) && (typeof created !== 'number' || !Number.isFinite(created))) {
+    return NO_CREATION_TIME;
+  }
   const size = change.SizeBytes;
   if (typeof size !== 'number' || !Number.isFinite(size)) return NO_SIZE;
   return undefined;
@@ -102,6 +106,7 @@ export class DecodedDynamoDBRecord implements DynamoDBRecord {
     shardId: string | undefined,
     tableName: string,
     partitionKey: string,
+    approximateArrivalMs: number,
     keys: Record<string, unknown>,
     newImage: Record<string, unknown> | undefined,
     oldImage: Record<string, unknown> | undefined | typeof NOT_YET,
@@ -116,7 +121,7 @@ export class DecodedDynamoDBRecord implements DynamoDBRecord {
     this.shardId = shardId;
     this.sequenceNumber = stream.SequenceNumber as string;
     this.partitionKey = partitionKey;
-    this.approximateArrivalMs = Math.round((stream.ApproximateCreationDateTime as number) * 1000);
+    this.approximateArrivalMs = approximateArrivalMs;
     this.sizeBytes = stream.SizeBytes as number;
     this.tableName = tableName;
     this.keys = keys;
@@ -214,7 +219,8 @@ export function decodeDynamoDBRecord(raw: unknown, index: number, context: Decod
     }
   }
 
-  const problem = shapeProblem(record, change, eventID, sequenceNumber, eventSourceARN, tableName);
+  const sample = context.isPlaceholder(eventSourceARN);
+  const problem = shapeProblem(record, change, eventID, sequenceNumber, eventSourceARN, tableName, sample);
   if (problem !== undefined) {
     error = new MalformedRecordError(identity, problem[0], problem[1]);
   } else if (error === undefined) {
@@ -240,6 +246,7 @@ export function decodeDynamoDBRecord(raw: unknown, index: number, context: Decod
         shardId,
         tableName as string,
         partitionKey as string,
+        Math.round(creationSeconds(stream.ApproximateCreationDateTime, context) * 1000),
         keys as Record<string, unknown>,
         newImage,
         oldImage,
@@ -251,4 +258,11 @@ export function decodeDynamoDBRecord(raw: unknown, index: number, context: Decod
     }
   }
   out.push(undecodable('dynamodb', index, raw, eventID, eventSourceARN, shardId, sequenceNumber, partitionKey, error));
+}
+
+/** `ApproximateCreationDateTime`, or 0 for a sample event's record without one (noted for the event's warning). */
+function creationSeconds(value: number | undefined, context: DecodeContext): number {
+  if (value !== undefined) return value;
+  context.fillIn('dynamodb.ApproximateCreationDateTime');
+  return 0;
 }

@@ -1,6 +1,6 @@
 import { ConfigError, ConfigRangeError } from '../config/errors.js';
 import type { ShardflowConfig, ShardflowConfigInput, StreamConfig } from '../config/types.js';
-import { ESM_LIMITS } from '../config/validate-config.js';
+import { checkRuntime, ESM_LIMITS } from '../config/validate-config.js';
 import { ALARM_DEFAULTS, LOG_RETENTION_DAYS } from './constants.js';
 import { assertStageName } from './deploy-names.js';
 
@@ -29,8 +29,16 @@ const STREAM_FIELDS = [
   'batchWindowSeconds',
   'parallelizationFactor',
 ] as const;
-const STAGE_KEYS = new Set<string>([...STREAM_FIELDS, 'alarms', 'logLevel', 'retentionDays', 'streams']);
-const STREAM_STAGE_KEYS = new Set<string>([...STREAM_FIELDS, 'alarms']);
+const STAGE_KEYS = new Set<string>([
+  ...STREAM_FIELDS,
+  'alarms',
+  'runtime',
+  'logLevel',
+  'retentionDays',
+  'retain',
+  'streams',
+]);
+const STREAM_STAGE_KEYS = new Set<string>([...STREAM_FIELDS, 'alarms', 'runtime']);
 const ALARM_KEYS = new Set([
   'enabled',
   'iteratorAgeSeconds',
@@ -96,6 +104,7 @@ function checkStreamOverrides(path: string, overrides: Record<string, unknown>, 
     checkInteger(`${path}.${field}`, overrides[field], RANGES[field].min, RANGES[field].max);
   }
   checkAlarms(`${path}.alarms`, overrides.alarms);
+  checkRuntime(`${path}.runtime`, overrides.runtime);
 }
 
 /**
@@ -141,6 +150,9 @@ export function validateStages(config: ShardflowConfigInput): void {
         throw new ConfigError(`${path}.logLevel`, `must be one of ${[...LOG_LEVELS].join(', ')}`);
       }
     }
+    if (overrides.retain !== undefined && typeof overrides.retain !== 'boolean') {
+      throw new ConfigError(`${path}.retain`, 'must be true or false');
+    }
     if (overrides.retentionDays !== undefined && !LOG_RETENTION_DAYS.includes(overrides.retentionDays as number)) {
       throw new ConfigRangeError(
         `${path}.retentionDays`,
@@ -162,12 +174,13 @@ export function validateStages(config: ShardflowConfigInput): void {
 }
 
 function pickStreamFields(overrides: StreamStageOverrides | undefined): Partial<StreamConfig> {
-  const picked: Record<string, number> = {};
+  const picked: Record<string, number | string> = {};
   if (overrides === undefined) return picked;
   for (const field of STREAM_FIELDS) {
     const value = overrides[field];
     if (value !== undefined) picked[field] = value;
   }
+  if (overrides.runtime !== undefined) picked.runtime = overrides.runtime;
   return picked;
 }
 
@@ -235,4 +248,17 @@ export function resolveAlarmSettings(
  */
 export function resolveRetentionDays(config: ShardflowConfigInput, stage: string): number | undefined {
   return stagesOf(config)[stage]?.retentionDays;
+}
+
+/**
+ * Whether a stage keeps its data resources when its stack is removed: the stage's `retain`, else the
+ * config's, else `false`.
+ *
+ * @example
+ * ```ts
+ * resolveRetain(config, 'prod'); // true when stages.prod.retain (or the config's retain) is true
+ * ```
+ */
+export function resolveRetain(config: ShardflowConfigInput, stage: string): boolean {
+  return stagesOf(config)[stage]?.retain ?? config.retain ?? false;
 }

@@ -97,7 +97,7 @@ describe('planDeployment', () => {
     // Assert
     expect(warnings).toEqual([
       'streams.orders: no quarantine sink — permanent failures are reported for retry and end in the on-failure destination',
-      'streams.orders: no onFailure destination — a batch that exhausts its retries is dropped without a trace',
+      'streams.orders: no onFailure destination — a failing batch is retried until its records expire from the source',
     ]);
   });
 });

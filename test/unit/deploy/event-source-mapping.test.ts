@@ -26,7 +26,19 @@ describe('eventSourceMappingProperties', () => {
       MaximumRecordAgeInSeconds: -1,
       TumblingWindowInSeconds: 0,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
+      MetricsConfig: { Metrics: ['EventCount'] },
     });
+  });
+
+  it('turns the mapping’s metrics off with metrics: []', () => {
+    // Arrange
+    const settings = resolveEsmSettings(asStream(ordersStream({ onFailure: undefined, metrics: [] })));
+
+    // Act
+    const properties = eventSourceMappingProperties(settings, { ...targets, onFailureArn: undefined });
+
+    // Assert
+    expect(properties.MetricsConfig).toBeUndefined();
   });
 
   it('adds the timestamp in epoch seconds, filter patterns as JSON and the destination', () => {

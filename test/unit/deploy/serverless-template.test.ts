@@ -16,7 +16,6 @@ describe('buildServerlessSections', () => {
     const sections = buildServerlessSections(plan);
 
     // Assert
-    expect(sections.service).toBe('shop');
     expect(sections.functions.orders).toEqual({
       name: 'shop-dev-orders',
       handler: 'index.handler',
@@ -24,6 +23,8 @@ describe('buildServerlessSections', () => {
       role: 'OrdersExecutionRole',
       memorySize: 1024,
       timeout: 60,
+      runtime: 'nodejs24.x',
+      architecture: 'arm64',
       environment: { NODE_OPTIONS: '--enable-source-maps', SHARDFLOW_STAGE: 'dev' },
     });
     const resources = sections.resources.Resources;
@@ -33,7 +34,7 @@ describe('buildServerlessSections', () => {
       'Fn::Sub': 'arn:${AWS::Partition}:kinesis:${AWS::Region}:${AWS::AccountId}:stream/clicks',
     });
     expect(findWildcardGrants({ Resources: resources })).toEqual([]);
-    expect(sections.logRetentionInDays).toBeNull();
+    expect(sections.functions.orders?.logRetentionInDays).toBeUndefined();
   });
 
   it('creates a resource shared by several streams once', () => {
@@ -112,7 +113,7 @@ describe('buildServerlessSections', () => {
     expect(prod.resources.Resources.ShopClicksFailuresBucket?.Properties.MetricsConfigurations).toEqual([
       { Id: 'EntireBucket' },
     ]);
-    expect(prod.logRetentionInDays).toBe(30);
+    expect(prod.functions.clicks?.logRetentionInDays).toBe(30);
   });
 
   it('creates application resources, grants them and passes their names in the environment', () => {

@@ -83,7 +83,7 @@ describe('detectSource / decodeEvent: the event as a whole', () => {
     const decoded = decodeEvent(event);
 
     // Assert
-    expect(decoded).toEqual({ source: undefined, entries: [] });
+    expect(decoded).toEqual({ source: undefined, entries: [], warnings: [] });
     expect(() => detectSource(event)).toThrow(UnsupportedEventError);
   });
 
