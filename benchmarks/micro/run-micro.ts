@@ -235,6 +235,9 @@ function failuresIn(response: unknown): number {
  */
 const SLOW_MICROS_PER_RECORD = 100;
 
+/** Batch size of the warm-up that compiles every contender before a source's first measurement. */
+const WARMUP_BATCH_SIZE = 10;
+
 /**
  * Timed batches per slice at least, whatever the time: a few even when one batch takes seconds (Powertools'
  * parser at 10 000 records), more for small batches.
@@ -300,6 +303,12 @@ export async function runMicro(options: MicroOptions): Promise<MicroReport> {
   const task = options.progress.task('micro', options.sources.length * options.batchSizes.length);
   for (const source of options.sources) {
     const contenders = createContenders(source);
+    // Compile every contender before the first measurement: otherwise the first contender of the first batch
+    // size pays for the JIT (CPU time counts the compiler threads) and is mistaken for a slow one.
+    const warmupEvent = microEvent(source, WARMUP_BATCH_SIZE);
+    for (const contender of contenders) {
+      await slice(() => contender.run(warmupEvent), WARMUP_BATCH_SIZE, options.warmupMs, 1);
+    }
     for (const batchSize of options.batchSizes) {
       const event = microEvent(source, batchSize);
       const failures = new Map<ContenderId, number>();
