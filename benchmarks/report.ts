@@ -4,6 +4,7 @@ import { formatRate, formatRatio, markdownTable, round } from './lib/markdown.js
 import { type ChartSeries, renderLineChart } from './lib/svg-chart.js';
 import type { MemoryReport } from './memory/run-memory.js';
 import { CONTENDER_IDS, type ContenderId } from './micro/contenders.js';
+import type { MicroRatio } from './micro/run-micro.js';
 import type { BenchRun } from './suite.js';
 
 /** A file of the report. */
@@ -14,11 +15,22 @@ export interface ReportFile {
 
 const CONTENDER_NAMES: Record<ContenderId, string> = {
   shardflow: 'shardflow',
+  'shardflow-info': 'shardflow, default info logger',
+  'shardflow-previous': 'shardflow reading ctx.previous',
   'powertools-parser': 'Powertools + parser (innerSchema)',
   'powertools-schema': 'Powertools + parser (schema)',
   'powertools-plain': 'Powertools, no parser',
   'hand-loop': 'hand-written loop',
+  'hand-loop-both': 'hand-written loop, both images',
 };
+
+const SOURCE_TITLES = { kinesis: 'Kinesis', dynamodb: 'DynamoDB Streams (MODIFY, both images)' } as const;
+
+function spreadRatio(ratio: MicroRatio | undefined): string {
+  return ratio === undefined
+    ? '–'
+    : `${formatRatio(ratio.median)} (${formatRatio(ratio.min)}–${formatRatio(ratio.max)})`;
+}
 
 function esmName(m: E2eMeasurement): string {
   return m.kind === 'bare-loop'
@@ -57,16 +69,16 @@ export function renderCharts(run: BenchRun): ReportFile[] {
       charts.push({
         name: `micro-${source}.svg`,
         content: renderLineChart({
-          title: `Handler throughput, ${source === 'kinesis' ? 'Kinesis' : 'DynamoDB Streams'} (1 KB JSON, no-op processor)`,
-          subtitle: `records/s per batch size, median of tinybench samples, same process and run · ${run.id}`,
+          title: `Handler throughput, ${SOURCE_TITLES[source]} (1 KB JSON, no-op processor)`,
+          subtitle: `records/s per batch size, median of ${run.micro.settings.rounds} interleaved rounds, same process and run · ${run.id}`,
           xLabel: 'batch size',
           yLabel: 'records/s',
           logX: true,
           logY: true,
           xTicks: run.micro.settings.batchSizes,
-          series: CONTENDER_IDS.map((id) => ({
+          series: CONTENDER_IDS.filter((id) => rows.some((r) => r.contender === id)).map((id) => ({
             name: `${CONTENDER_NAMES[id]}${rows.some((r) => r.contender === id && !r.correct) ? ' ✗ fails records' : ''}`,
-            dashed: id === 'hand-loop',
+            dashed: id.startsWith('hand-loop'),
             points: rows.filter((r) => r.contender === id).map((r) => ({ x: r.batchSize, y: r.recordsPerSecond })),
           })),
         }),
@@ -231,28 +243,32 @@ function coldstartSection(run: BenchRun): string[] {
 function microSection(run: BenchRun): string[] {
   const micro = run.micro;
   if (!micro) return [];
+  const { settings } = micro;
   const lines = [
     '## Handler overhead (micro)',
     '',
-    `${micro.includes} Harness: ${micro.settings.harness}; ${micro.settings.rounds} round(s) of ${micro.settings.timeMs} ms per task after ${micro.settings.warmupMs} ms warm-up; ${micro.settings.payloadBytes}-byte JSON payloads.`,
+    `${micro.includes} Harness: ${settings.harness}; ${settings.rounds} round(s), ${settings.sliceMs} ms per contender and round after ${settings.warmupMs} ms of warm-up; ${settings.payloadBytes}-byte JSON payloads. 1-minute load average ${micro.loadAverage.min}–${micro.loadAverage.max} while it ran.`,
     '',
   ];
-  for (const source of micro.settings.sources) {
+  for (const source of settings.sources) {
     const rows = micro.results.filter((r) => r.source === source);
-    lines.push(
-      `### ${source === 'kinesis' ? 'Kinesis' : 'DynamoDB Streams (INSERT/MODIFY)'}: records/s (µs/record)`,
-      '',
-    );
+    const ids = CONTENDER_IDS.filter((id) => rows.some((r) => r.contender === id));
+    lines.push(`### ${SOURCE_TITLES[source]}: records/s (µs/record), lowest–highest round`, '');
+    lines.push(`Event: ${settings.events[source]}.`, '');
     lines.push(
       markdownTable(
-        ['batch', ...CONTENDER_IDS.map((id) => CONTENDER_NAMES[id])],
-        micro.settings.batchSizes.map((batchSize) => [
+        ['batch', ...ids.map((id) => CONTENDER_NAMES[id])],
+        settings.batchSizes.map((batchSize) => [
           batchSize,
-          ...CONTENDER_IDS.map((id) => {
+          ...ids.map((id) => {
             const r = rows.find((row) => row.batchSize === batchSize && row.contender === id);
             if (!r) return '–';
             const flag = r.correct ? '' : ` ✗ ${r.failuresReported} failed`;
-            return `${formatRate(r.recordsPerSecond)} (${round(r.microsPerRecord, 3)} µs)${flag}`;
+            const spread =
+              r.roundsRecordsPerSecond.filter((v) => v !== null).length > 1
+                ? ` ${formatRate(r.spread.min)}–${formatRate(r.spread.max)}`
+                : ' (1 round)';
+            return `${formatRate(r.recordsPerSecond)} (${round(r.microsPerRecord, 3)} µs)${spread}${flag}`;
           }),
         ]),
       ),
@@ -260,27 +276,41 @@ function microSection(run: BenchRun): string[] {
     );
     lines.push(`![records/s vs batch size](micro-${source}.svg)`, '');
   }
+  const pairs = [...new Set(micro.ratios.map((r) => `${r.subject} ÷ ${r.peer}`))];
   lines.push(
-    `### Ratios: shardflow records/s ÷ peer records/s (targets: ≥ ${micro.targets.vsPowertools}× Powertools with parser, ≥ ${micro.targets.vsHandLoop}× hand loop)`,
+    '### Ratios, paired by round: median (lowest–highest round)',
     '',
     markdownTable(
       [
         'source',
         'batch',
-        'vs Powertools+parser',
-        'vs Powertools+schema',
-        'vs Powertools no parser',
-        'vs hand loop',
-        'targets met',
+        ...pairs.map((pair) => pair.replace(/[a-z-]+/g, (id) => CONTENDER_NAMES[id as ContenderId] ?? id)),
       ],
-      micro.ratios.map((r) => [
-        r.source,
-        r.batchSize,
-        formatRatio(r.vsPowertoolsParser),
-        formatRatio(r.vsPowertoolsSchema),
-        formatRatio(r.vsPowertoolsPlain),
-        formatRatio(r.vsHandLoop),
-        `${r.meetsPowertoolsTarget ? '✓' : '✗'} Powertools, ${r.meetsHandLoopTarget ? '✓' : '✗'} hand loop`,
+      settings.sources.flatMap((source) =>
+        settings.batchSizes.map((batchSize) => [
+          source,
+          batchSize,
+          ...pairs.map((pair) =>
+            spreadRatio(
+              micro.ratios.find(
+                (r) => r.source === source && r.batchSize === batchSize && `${r.subject} ÷ ${r.peer}` === pair,
+              ),
+            ),
+          ),
+        ]),
+      ),
+    ),
+    '',
+    '### Targets',
+    '',
+    markdownTable(
+      ['target', 'batch', 'paired ratio', 'needed', 'met'],
+      micro.checks.map((check) => [
+        check.description,
+        check.batchSize,
+        spreadRatio(check.ratio),
+        `≥ ${check.atLeast}×`,
+        check.met ? '✓' : '✗',
       ]),
     ),
     '',
@@ -289,7 +319,7 @@ function microSection(run: BenchRun): string[] {
   if (incorrect.length > 0) {
     const ids = [...new Set(incorrect.map((r) => `${r.contender} on ${r.source}`))];
     lines.push(
-      `✗ marks a contender that reported failures for an all-valid batch (${ids.join(', ')}): its speed is shown but it does not do the job. Powertools' \`innerSchema\` applies the schema to both NewImage and OldImage, so every INSERT (no OldImage) fails.`,
+      `✗ marks a contender that reported failures for an all-valid batch (${ids.join(', ')}): its speed is shown but it does not do the job.`,
       '',
     );
   }
@@ -301,7 +331,7 @@ function profileSection(run: BenchRun): string[] {
   const lines = ['## Where shardflow spends its time (V8 sampling profile)', ''];
   for (const profile of run.profiles) {
     lines.push(
-      `### ${profile.source}, batch ${profile.batchSize} (${formatRate(profile.recordsPerSecond)} records/s while profiled)`,
+      `### ${profile.source}, batch ${profile.batchSize}${profile.variant?.logger === 'info' ? ', default info logger' : ''}${profile.variant?.readsPrevious ? ', reading ctx.previous' : ''} (${formatRate(profile.recordsPerSecond)} records/s while profiled)`,
       '',
       markdownTable(
         ['self time', 'function', 'where'],
@@ -468,27 +498,47 @@ function cloudSection(run: BenchRun): string[] {
 }
 
 /**
- * The headline figures of a run: cold start and zip size vs Powertools, shardflow vs Powertools and vs the
- * hand loop at batch 100 (Kinesis), the local ESM vs the ceiling (batch 100, window 0, PF 1) and the
+ * The headline figures of a run: cold start and zip size vs Powertools, shardflow vs the hand loop and
+ * Powertools at batch 100 per source (ratios paired by round, with their spread), the logger's cost at batch
+ * 10, how many handler targets were met, the local ESM vs the ceiling (batch 100, window 0, PF 1) and the
  * cost-optimal memory size.
  *
  * @example
  * ```ts
- * headline(run); // ['shardflow vs Powertools with parser (Kinesis, batch 100): 87.1×', …]
+ * headline(run); // ['shardflow vs the hand-written loop (kinesis, batch 100): 0.93× (0.9×–0.95×); …', …]
  * ```
  */
 export function headline(run: BenchRun): string[] {
   const lines: string[] = [];
   const powertools = run.coldstart?.contenders.find((c) => c.id === 'powertools');
-  for (const ratio of run.coldstart?.ratios ?? []) {
-    const contender = run.coldstart!.contenders.find((c) => c.id === ratio.contender)!;
+  for (const coldRatio of run.coldstart?.ratios ?? []) {
+    const contender = run.coldstart!.contenders.find((c) => c.id === coldRatio.contender)!;
     lines.push(
-      `cold start, ${ratio.contender} vs Powertools: import ${contender.importMs.median} ms vs ${powertools?.importMs.median} ms (${formatRatio(ratio.importRatio.median)} per round, median; CPU time ${formatRatio(ratio.importCpuRatio.median)}), zip ${kib(contender.bundle.zipBytes)} KiB vs ${powertools ? kib(powertools.bundle.zipBytes) : '–'} KiB`,
+      `cold start, ${coldRatio.contender} vs Powertools: import ${contender.importMs.median} ms vs ${powertools?.importMs.median} ms (${formatRatio(coldRatio.importRatio.median)} per round, median; CPU time ${formatRatio(coldRatio.importCpuRatio.median)}), zip ${kib(contender.bundle.zipBytes)} KiB vs ${powertools ? kib(powertools.bundle.zipBytes) : '–'} KiB`,
     );
   }
-  for (const ratio of run.micro?.ratios.filter((r) => r.batchSize === 100) ?? []) {
+  const micro = run.micro;
+  const ratio = (source: string, batchSize: number, subject: ContenderId, peer: ContenderId) =>
+    micro?.ratios.find(
+      (r) => r.source === source && r.batchSize === batchSize && r.subject === subject && r.peer === peer,
+    );
+  for (const source of micro?.settings.sources ?? []) {
+    if (ratio(source, 100, 'shardflow', 'hand-loop') === undefined) continue;
+    const previous = ratio(source, 100, 'shardflow-previous', 'hand-loop-both');
+    const logger = ratio(source, 10, 'shardflow-info', 'shardflow');
     lines.push(
-      `shardflow vs Powertools with parser (${ratio.source}, batch 100): ${formatRatio(ratio.vsPowertoolsParser)}; vs Powertools without parser: ${formatRatio(ratio.vsPowertoolsPlain)}; vs the hand-written loop: ${formatRatio(ratio.vsHandLoop)}`,
+      `shardflow vs the hand-written loop (${source}, batch 100): ${spreadRatio(ratio(source, 100, 'shardflow', 'hand-loop'))}; vs Powertools without parser: ${spreadRatio(ratio(source, 100, 'shardflow', 'powertools-plain'))}; vs Powertools with parser: ${spreadRatio(ratio(source, 100, 'shardflow', 'powertools-parser'))}` +
+        (previous ? `; reading ctx.previous vs the both-images loop: ${spreadRatio(previous)}` : '') +
+        (logger ? `; default info logger vs silent (batch 10): ${spreadRatio(logger)}` : ''),
+    );
+  }
+  if (micro && micro.checks.length > 0) {
+    const missed = micro.checks.filter((c) => !c.met);
+    lines.push(
+      `handler targets: ${micro.checks.length - missed.length} of ${micro.checks.length} met` +
+        (missed.length > 0
+          ? ` (missed: ${missed.map((c) => `${c.target} at batch ${c.batchSize}: ${formatRatio(c.ratio?.median)} < ${c.atLeast}×`).join('; ')})`
+          : ''),
     );
   }
   const esm = run.e2e?.results.find(

@@ -7,7 +7,7 @@ import { type E2eOptions, type E2eReport, runE2e } from './e2e/run-e2e.js';
 import { detectCgroups } from './lib/cgroup.js';
 import { describeMachine, type MachineDescription } from './lib/machine.js';
 import type { Progress } from './lib/progress.js';
-import type { MicroSource } from './lib/shardflow-handler.js';
+import type { BenchHandlerOptions, MicroSource } from './lib/shardflow-handler.js';
 import { type MemoryReport, runMemory } from './memory/run-memory.js';
 import { type HandlerProfile, profileShardflow } from './micro/profile.js';
 import { type MicroOptions, type MicroReport, runMicro } from './micro/run-micro.js';
@@ -21,8 +21,8 @@ export type SuiteName = (typeof SUITES)[number];
 export interface BenchPlan {
   readonly coldstart: Omit<ColdstartOptions, 'progress'>;
   readonly micro: Omit<MicroOptions, 'progress'> & {
-    /** Profiles of shardflow's handler (source, batch size). */
-    readonly profiles: readonly (readonly [MicroSource, number])[];
+    /** Profiles of shardflow's handler (source, batch size, variant: logger and whether it reads `ctx.previous`). */
+    readonly profiles: readonly (readonly [MicroSource, number, BenchHandlerOptions?])[];
     readonly profileMs: number;
   };
   readonly e2e: Omit<E2eOptions, 'progress'>;
@@ -51,9 +51,9 @@ export function benchPlan(quick: boolean): BenchPlan {
       micro: {
         sources: ['kinesis', 'dynamodb'],
         batchSizes: [10, 100],
-        timeMs: 100,
-        warmupMs: 50,
-        rounds: 1,
+        sliceMs: 40,
+        warmupMs: 40,
+        rounds: 2,
         profiles: [['kinesis', 100]],
         profileMs: 300,
       },
@@ -76,12 +76,15 @@ export function benchPlan(quick: boolean): BenchPlan {
     micro: {
       sources: ['kinesis', 'dynamodb'],
       batchSizes: [1, 10, 100, 1000, 10_000],
-      timeMs: 600,
+      sliceMs: 150,
       warmupMs: 300,
-      rounds: 3,
+      rounds: 7,
       profiles: [
         ['kinesis', 100],
         ['dynamodb', 100],
+        ['kinesis', 10, { logger: 'info' }],
+        ['kinesis', 10_000],
+        ['dynamodb', 10_000],
       ],
       profileMs: 3000,
     },
@@ -224,13 +227,17 @@ export async function runBench(options: RunBenchOptions): Promise<WrittenRun> {
     micro = await runMicro({ ...plan.micro, progress: options.progress });
     profiles = [];
     const task = options.progress.task('profile', plan.micro.profiles.length);
-    for (const [source, batchSize] of plan.micro.profiles) {
-      const { cpuProfile, ...profile } = await profileShardflow(source, batchSize, plan.micro.profileMs);
+    for (const [source, batchSize, variant] of plan.micro.profiles) {
+      const { cpuProfile, ...profile } = await profileShardflow(source, batchSize, plan.micro.profileMs, variant);
       profiles.push(profile);
+      const suffix = variant?.logger === 'info' ? '-info' : variant?.readsPrevious ? '-previous' : '';
       if (options.cpuProfiles) {
-        extra.push({ name: `profile-${source}-${batchSize}.cpuprofile`, content: JSON.stringify(cpuProfile) });
+        extra.push({
+          name: `profile-${source}-${batchSize}${suffix}.cpuprofile`,
+          content: JSON.stringify(cpuProfile),
+        });
       }
-      task.tick(`${source} batch ${batchSize}`);
+      task.tick(`${source} batch ${batchSize}${suffix}`);
     }
     task.done();
   }

@@ -119,23 +119,33 @@ export function kinesisBenchEvent(size: number, options: KinesisBenchOptions = {
   return { Records: records };
 }
 
+/** Options of {@link dynamodbBenchEvent}. */
+export interface DynamoDBBenchOptions {
+  /**
+   * `alternate` (default): INSERT and MODIFY in turn (MODIFY carries an old image); `modify`: every record a
+   * MODIFY with both images (what the handler suite measures).
+   */
+  readonly eventNames?: 'alternate' | 'modify';
+}
+
 /**
  * A Lambda DynamoDB Streams event of `size` records, alternating INSERT and MODIFY (MODIFY carries an
- * old image), `NEW_AND_OLD_IMAGES`, items of 1 KB of JSON marshalled with `@aws-sdk/util-dynamodb`,
- * built with the local ESM's exact record builder (`dynamodbLambdaRecord`).
+ * old image) or MODIFY only, `NEW_AND_OLD_IMAGES`, items of 1 KB of JSON marshalled with
+ * `@aws-sdk/util-dynamodb`, built with the local ESM's exact record builder (`dynamodbLambdaRecord`).
  *
  * @example
  * ```ts
  * const event = dynamodbBenchEvent(10);
  * event.Records[1]?.eventName; // 'MODIFY'
+ * dynamodbBenchEvent(10, { eventNames: 'modify' }).Records[0]?.dynamodb?.OldImage; // defined
  * ```
  */
-export function dynamodbBenchEvent(size: number): DynamoDBStreamEvent {
+export function dynamodbBenchEvent(size: number, options: DynamoDBBenchOptions = {}): DynamoDBStreamEvent {
   const created = Date.UTC(2026, 0, 1, 12);
   const records: DynamoDBRecord[] = new Array(size);
   for (let i = 0; i < size; i++) {
     const item = benchPayload(i);
-    const modify = i % 2 === 1;
+    const modify = options.eventNames === 'modify' || i % 2 === 1;
     const newImage = marshall(item);
     const oldImage = modify ? marshall({ ...item, type: 'view' }) : undefined;
     records[i] = dynamodbLambdaRecord({

@@ -1,3 +1,4 @@
+import { destination } from 'pino';
 import { defineConfig } from '../../src/runtime/config/define-config.js';
 import { defineProcessor } from '../../src/runtime/config/processor.js';
 import { createHandler } from '../../src/runtime/handler.js';
@@ -30,21 +31,37 @@ export const LAMBDA_CONTEXT = Object.freeze({
   getRemainingTimeInMillis: () => 60_000,
 });
 
+/** Variants of {@link shardflowBenchHandler}. */
+export interface BenchHandlerOptions {
+  /**
+   * `silent` (default): a silent logger; `info`: the default logger (level `info`, shardflow's line format)
+   * writing each line synchronously to `/dev/null`, as it writes to standard output in Lambda.
+   */
+  readonly logger?: 'silent' | 'info';
+  /** The processor also reads `ctx.previous` (the DynamoDB old image, validated by its schema). */
+  readonly readsPrevious?: boolean;
+}
+
 /**
  * The shardflow handler the micro suite measures: `createHandler(config, stream)` exactly as a user
  * writes it, except `metrics: false` and a silent logger (the default logs one `batch done` line per
  * batch at `info`, and metrics are off outside Lambda anyway). Everything else is the default:
  * `ordering: 'partitionKey'`, `concurrency: 16`, exhaustive routing with `unmatched: 'quarantine'`,
- * the deadline guard, no idempotency.
+ * the deadline guard, no idempotency. The processor reads its payload only, unless `readsPrevious`.
  *
  * @example
  * ```ts
  * const handler = shardflowBenchHandler('kinesis');
  * await handler.run(kinesisBenchEvent(100));
+ * const withLogs = shardflowBenchHandler('dynamodb', { logger: 'info', readsPrevious: true });
  * ```
  */
-export function shardflowBenchHandler(source: MicroSource) {
-  const sink = defineProcessor({ name: 'noop-sink', schema: BenchEvent, process: noop });
+export function shardflowBenchHandler(source: MicroSource, options: BenchHandlerOptions = {}) {
+  const sink = defineProcessor({
+    name: 'noop-sink',
+    schema: BenchEvent,
+    process: options.readsPrevious ? (payload, ctx) => noop([payload, ctx.previous]) : noop,
+  });
   const config = defineConfig({
     service: 'bench',
     processors: [sink],
@@ -61,5 +78,9 @@ export function shardflowBenchHandler(source: MicroSource) {
       },
     },
   });
-  return createHandler(config, source, { logger: createLogger({ level: 'silent' }), metrics: false });
+  const logger =
+    options.logger === 'info'
+      ? createLogger({ level: 'info', destination: destination({ dest: '/dev/null', sync: true }) })
+      : createLogger({ level: 'silent' });
+  return createHandler(config, source, { logger, metrics: false });
 }

@@ -24,10 +24,13 @@ export interface Contender {
 /** Ids of the contenders, in report order. */
 export const CONTENDER_IDS = [
   'shardflow',
+  'shardflow-info',
+  'shardflow-previous',
   'powertools-parser',
   'powertools-schema',
   'powertools-plain',
   'hand-loop',
+  'hand-loop-both',
 ] as const;
 
 /** Id of one contender. */
@@ -37,7 +40,27 @@ function shardflow(source: MicroSource): Contender {
   const handler = shardflowBenchHandler(source);
   return {
     id: 'shardflow',
-    label: 'shardflow createHandler (silent logger, metrics off, otherwise defaults)',
+    label: 'shardflow createHandler (silent logger, metrics off, otherwise defaults); the processor reads its payload',
+    run: (event) => handler(event, LAMBDA_CONTEXT),
+  };
+}
+
+/** The same handler with the default logger: level `info`, one `batch done` line per batch. */
+function shardflowInfo(source: MicroSource): Contender {
+  const handler = shardflowBenchHandler(source, { logger: 'info' });
+  return {
+    id: 'shardflow-info',
+    label: 'shardflow with the default logger (level info, lines written synchronously to /dev/null)',
+    run: (event) => handler(event, LAMBDA_CONTEXT),
+  };
+}
+
+/** DynamoDB: a processor that also reads `ctx.previous` (the old image validated by its schema). */
+function shardflowPrevious(): Contender {
+  const handler = shardflowBenchHandler('dynamodb', { readsPrevious: true });
+  return {
+    id: 'shardflow-previous',
+    label: 'shardflow, the processor also reads ctx.previous (OldImage unmarshalled and validated)',
     run: (event) => handler(event, LAMBDA_CONTEXT),
   };
 }
@@ -136,7 +159,10 @@ function powertoolsPlain(source: MicroSource): Contender {
   };
 }
 
-/** The minimal hand-written loop: decode + `safeParse` + failure list, records in order. */
+/**
+ * The minimal hand-written loop: decode + `safeParse` + failure list, records in order. For DynamoDB it
+ * unmarshalls and validates the NewImage only: what a processor that reads its payload needs.
+ */
 function handLoop(source: MicroSource): Contender {
   const run =
     source === 'kinesis'
@@ -173,7 +199,40 @@ function handLoop(source: MicroSource): Contender {
 }
 
 /**
+ * DynamoDB: the hand-written loop for a processor that reads both images: unmarshall and `safeParse`
+ * NewImage and OldImage (an old image that fails the schema counts as absent, as `ctx.previous` does).
+ */
+function handLoopBoth(): Contender {
+  const run = async (event: unknown) => {
+    const batchItemFailures: { itemIdentifier: string }[] = [];
+    for (const record of (event as DynamoDBStreamEvent).Records) {
+      const id = record.dynamodb?.SequenceNumber ?? '';
+      try {
+        const image = record.dynamodb?.NewImage as Record<string, AttributeValue>;
+        const parsed = BenchEvent.safeParse(unmarshall(image as never));
+        if (!parsed.success) {
+          batchItemFailures.push({ itemIdentifier: id });
+          continue;
+        }
+        const old = record.dynamodb?.OldImage as Record<string, AttributeValue> | undefined;
+        const previous = old === undefined ? undefined : BenchEvent.safeParse(unmarshall(old as never));
+        await noop([parsed.data, previous?.success ? previous.data : undefined]);
+      } catch {
+        batchItemFailures.push({ itemIdentifier: id });
+      }
+    }
+    return { batchItemFailures };
+  };
+  return {
+    id: 'hand-loop-both',
+    label: 'hand-written loop reading both images: unmarshall + safeParse NewImage and OldImage',
+    run,
+  };
+}
+
+/**
  * Every contender of the micro suite for one event source, built once (as at a Lambda module's scope).
+ * DynamoDB adds the pair for a processor that reads both images (`shardflow-previous`, `hand-loop-both`).
  *
  * @example
  * ```ts
@@ -183,9 +242,12 @@ function handLoop(source: MicroSource): Contender {
 export function createContenders(source: MicroSource): Contender[] {
   return [
     shardflow(source),
+    shardflowInfo(source),
+    ...(source === 'dynamodb' ? [shardflowPrevious()] : []),
     powertoolsParser(source),
     powertoolsSchema(source),
     powertoolsPlain(source),
     handLoop(source),
+    ...(source === 'dynamodb' ? [handLoopBoth()] : []),
   ];
 }

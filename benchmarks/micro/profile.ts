@@ -1,9 +1,14 @@
 import { Session } from 'node:inspector/promises';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dynamodbBenchEvent, kinesisBenchEvent } from '../lib/fixtures.js';
 import { round } from '../lib/markdown.js';
-import { LAMBDA_CONTEXT, type MicroSource, shardflowBenchHandler } from '../lib/shardflow-handler.js';
+import {
+  type BenchHandlerOptions,
+  LAMBDA_CONTEXT,
+  type MicroSource,
+  shardflowBenchHandler,
+} from '../lib/shardflow-handler.js';
+import { microEvent } from './run-micro.js';
 
 /** Share of profiled CPU time spent in one function. */
 export interface ProfileEntry {
@@ -17,6 +22,8 @@ export interface ProfileEntry {
 export interface HandlerProfile {
   readonly source: MicroSource;
   readonly batchSize: number;
+  /** The handler variant: `silent` or `info` logger, and whether the processor reads `ctx.previous`. */
+  readonly variant: { readonly logger: 'silent' | 'info'; readonly readsPrevious: boolean };
   readonly batches: number;
   readonly recordsPerSecond: number;
   /** Functions by self time (including `(garbage collector)`). */
@@ -109,7 +116,8 @@ export function summarizeProfile(
 
 /**
  * Profiles shardflow's handler in this process with the V8 sampling profiler (the inspector's
- * `Profiler` domain, as `node --cpu-prof` does): warms up, then runs batches for `durationMs`.
+ * `Profiler` domain, as `node --cpu-prof` does) on the micro suite's event: warms up, then runs batches for
+ * `durationMs`. `variant` picks the logger and whether the processor reads `ctx.previous`.
  *
  * @example
  * ```ts
@@ -121,9 +129,10 @@ export async function profileShardflow(
   source: MicroSource,
   batchSize: number,
   durationMs: number,
+  variant: BenchHandlerOptions = {},
 ): Promise<HandlerProfile> {
-  const handler = shardflowBenchHandler(source);
-  const event = source === 'kinesis' ? kinesisBenchEvent(batchSize) : dynamodbBenchEvent(batchSize);
+  const handler = shardflowBenchHandler(source, variant);
+  const event = microEvent(source, batchSize);
   const warmUntil = performance.now() + Math.min(1000, durationMs / 2);
   while (performance.now() < warmUntil) await handler(event, LAMBDA_CONTEXT);
   const session = new Session();
@@ -143,6 +152,7 @@ export async function profileShardflow(
     return {
       source,
       batchSize,
+      variant: { logger: variant.logger ?? 'silent', readsPrevious: variant.readsPrevious ?? false },
       batches,
       recordsPerSecond: round((batches * batchSize) / (elapsed / 1000), 4),
       ...summarizeProfile(profile),

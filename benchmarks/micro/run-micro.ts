@@ -1,27 +1,132 @@
-import { Bench } from 'tinybench';
+import { loadavg } from 'node:os';
 import { dynamodbBenchEvent, kinesisBenchEvent, PAYLOAD_BYTES } from '../lib/fixtures.js';
 import { round } from '../lib/markdown.js';
 import type { Progress } from '../lib/progress.js';
 import { type ContenderId, createContenders, type MicroSource } from './contenders.js';
 
-/** DESIGN §6 targets of the handler-overhead suite. */
-export const MICRO_TARGETS = Object.freeze({
-  /** shardflow records/s ÷ Powertools-with-parser records/s. */
-  vsPowertools: 1.5,
-  /** shardflow records/s ÷ hand-written loop records/s. */
-  vsHandLoop: 0.8,
-});
+/** One ratio the suite checks: `subject` records/s ÷ `peer` records/s, paired by round, at some batch sizes. */
+export interface MicroTarget {
+  readonly id: string;
+  readonly source: MicroSource;
+  readonly subject: ContenderId;
+  readonly peer: ContenderId;
+  /** The median paired ratio must be at least this. */
+  readonly atLeast: number;
+  /** Batch sizes it applies to. */
+  readonly batchSizes: readonly number[];
+  readonly description: string;
+}
+
+const TEN_TO_10K = [10, 100, 1000, 10_000];
+
+/**
+ * The handler suite's targets (issue 14; DESIGN §6 for Powertools with its parser). The logger target is a
+ * ratio too: shardflow with the default `info` logger ÷ shardflow silent ≥ 0.95 is a cost of at most 5 %.
+ */
+export const MICRO_TARGETS: readonly MicroTarget[] = Object.freeze([
+  {
+    id: 'kinesis-hand-100',
+    source: 'kinesis',
+    subject: 'shardflow',
+    peer: 'hand-loop',
+    atLeast: 0.9,
+    batchSizes: [100],
+    description: 'Kinesis: ≥ 0.9× the hand loop + zod at batch 100',
+  },
+  {
+    id: 'kinesis-hand',
+    source: 'kinesis',
+    subject: 'shardflow',
+    peer: 'hand-loop',
+    atLeast: 0.8,
+    batchSizes: TEN_TO_10K,
+    description: 'Kinesis: ≥ 0.8× the hand loop + zod at every batch size 10–10 000',
+  },
+  {
+    id: 'kinesis-powertools',
+    source: 'kinesis',
+    subject: 'shardflow',
+    peer: 'powertools-plain',
+    atLeast: 1.2,
+    batchSizes: TEN_TO_10K,
+    description: 'Kinesis: ≥ 1.2× Powertools without a parser',
+  },
+  {
+    id: 'dynamodb-hand',
+    source: 'dynamodb',
+    subject: 'shardflow',
+    peer: 'hand-loop',
+    atLeast: 0.8,
+    batchSizes: TEN_TO_10K,
+    description: 'DynamoDB: ≥ 0.8× a hand loop that decodes what the processor reads (NewImage)',
+  },
+  {
+    id: 'dynamodb-hand-both',
+    source: 'dynamodb',
+    subject: 'shardflow-previous',
+    peer: 'hand-loop-both',
+    atLeast: 0.8,
+    batchSizes: TEN_TO_10K,
+    description: 'DynamoDB, processor reading ctx.previous: ≥ 0.8× a hand loop decoding both images',
+  },
+  {
+    id: 'dynamodb-powertools',
+    source: 'dynamodb',
+    subject: 'shardflow',
+    peer: 'powertools-plain',
+    atLeast: 1.0,
+    batchSizes: TEN_TO_10K,
+    description: 'DynamoDB: ≥ 1.0× Powertools without a parser',
+  },
+  ...(['kinesis', 'dynamodb'] as const).map((source) => ({
+    id: `${source}-logger`,
+    source,
+    subject: 'shardflow-info' as const,
+    peer: 'shardflow' as const,
+    atLeast: 0.95,
+    batchSizes: [10],
+    description: `${source === 'kinesis' ? 'Kinesis' : 'DynamoDB'}: the default info logger costs ≤ 5 % at batch 10`,
+  })),
+  ...(['kinesis', 'dynamodb'] as const).map((source) => ({
+    id: `${source}-powertools-parser`,
+    source,
+    subject: 'shardflow' as const,
+    peer: 'powertools-parser' as const,
+    atLeast: 1.5,
+    batchSizes: TEN_TO_10K,
+    description: `${source === 'kinesis' ? 'Kinesis' : 'DynamoDB'}: ≥ 1.5× Powertools with its parser (DESIGN §6)`,
+  })),
+]);
+
+/** The subject ÷ peer pairs the suite reports at every batch size (targets or not). */
+export const MICRO_PAIRS: readonly (readonly [ContenderId, ContenderId])[] = [
+  ['shardflow', 'hand-loop'],
+  ['shardflow', 'powertools-plain'],
+  ['shardflow', 'powertools-parser'],
+  ['shardflow', 'powertools-schema'],
+  ['shardflow-previous', 'hand-loop-both'],
+  ['shardflow-previous', 'powertools-schema'],
+  ['shardflow-info', 'shardflow'],
+];
 
 /** Options of {@link runMicro}. */
 export interface MicroOptions {
   readonly sources: readonly MicroSource[];
   readonly batchSizes: readonly number[];
-  /** tinybench time budget per task and round (ms); slow tasks still run a minimum number of iterations. */
-  readonly timeMs: number;
+  /** CPU time each contender runs per round (ms); slow batches still run {@link minBatches} times. */
+  readonly sliceMs: number;
+  /** Time each contender runs before the first round, per batch size (ms). */
   readonly warmupMs: number;
-  /** Rounds per batch size, contender order rotated each round; the best round's median is kept. */
+  /** Interleaved rounds per batch size (contender order rotated each round). */
   readonly rounds: number;
   readonly progress: Progress;
+}
+
+/** records/s over rounds: the median and the spread. */
+export interface RateSummary {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
 }
 
 /** One contender at one batch size. */
@@ -35,28 +140,47 @@ export interface MicroResult {
   readonly failuresReported: number;
   /** Timed batches over all rounds. */
   readonly samples: number;
-  /** Median ms per batch of the best round. */
-  readonly medianMsPerBatch: number;
-  readonly meanMsPerBatch: number;
-  /** tinybench's relative margin of error (%) of the best round. */
-  readonly rmePercent: number;
+  /**
+   * Median over rounds of the round's records per CPU-second (the process's CPU time, all threads, GC
+   * included: what Lambda's CPU share meters, and what other work on a shared machine disturbs least).
+   */
   readonly recordsPerSecond: number;
+  /** CPU µs per record (from {@link MicroResult.recordsPerSecond}). */
   readonly microsPerRecord: number;
-  /** records/s of each round (median-based), to show the noise. */
-  readonly roundsRecordsPerSecond: readonly number[];
+  /** Lowest and highest round (records per CPU-second). */
+  readonly spread: { readonly min: number; readonly max: number };
+  /** Records per CPU-second of each round (`null` for rounds it sat out: contenders tens of times slower run round 0 only). */
+  readonly roundsRecordsPerSecond: readonly (number | null)[];
+  /** The same over wall-clock time: median over rounds, and each round. */
+  readonly wallRecordsPerSecond: number;
+  readonly roundsWallRecordsPerSecond: readonly (number | null)[];
 }
 
-/** shardflow's records/s divided by each peer's, at one batch size. */
+/** `subject` ÷ `peer` records/s at one batch size, paired by round (both measured in the same round). */
 export interface MicroRatio {
   readonly source: MicroSource;
   readonly batchSize: number;
-  readonly shardflowRecordsPerSecond: number;
-  readonly vsPowertoolsParser: number | undefined;
-  readonly vsPowertoolsSchema: number | undefined;
-  readonly vsPowertoolsPlain: number | undefined;
-  readonly vsHandLoop: number | undefined;
-  readonly meetsPowertoolsTarget: boolean;
-  readonly meetsHandLoopTarget: boolean;
+  readonly subject: ContenderId;
+  readonly peer: ContenderId;
+  /** Median of the per-round ratios of records per CPU-second, and their spread. */
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+  /** Median of the per-round ratios of wall-clock records/s. */
+  readonly wallMedian: number;
+  /** Rounds in which both ran. */
+  readonly rounds: number;
+}
+
+/** One target at one batch size. */
+export interface MicroTargetCheck {
+  readonly target: string;
+  readonly description: string;
+  readonly source: MicroSource;
+  readonly batchSize: number;
+  readonly atLeast: number;
+  readonly ratio: MicroRatio | undefined;
+  readonly met: boolean;
 }
 
 /** Everything the micro suite measured. */
@@ -64,20 +188,40 @@ export interface MicroReport {
   readonly settings: {
     readonly sources: readonly MicroSource[];
     readonly batchSizes: readonly number[];
-    readonly timeMs: number;
+    readonly sliceMs: number;
     readonly warmupMs: number;
     readonly rounds: number;
     readonly payloadBytes: number;
     readonly harness: string;
+    readonly events: Readonly<Record<MicroSource, string>>;
   };
-  readonly targets: typeof MICRO_TARGETS;
+  readonly targets: readonly MicroTarget[];
   readonly results: MicroResult[];
   readonly ratios: MicroRatio[];
+  readonly checks: MicroTargetCheck[];
+  /** 1-minute load average when each batch size's rounds started (the machine may be shared). */
+  readonly loadAverage: { readonly min: number; readonly max: number };
   readonly includes: string;
 }
 
-function eventFor(source: MicroSource, batchSize: number): unknown {
-  return source === 'kinesis' ? kinesisBenchEvent(batchSize) : dynamodbBenchEvent(batchSize);
+const EVENTS: Readonly<Record<MicroSource, string>> = Object.freeze({
+  kinesis: '1 shard, 100 partition keys, 1 KB JSON records',
+  dynamodb: 'MODIFY records with NewImage and OldImage (NEW_AND_OLD_IMAGES) of a 1 KB item, one item per record',
+});
+
+/**
+ * The event a batch size measures, round-tripped through JSON as the Lambda runtime hands it over (every
+ * record a fresh object from `JSON.parse`).
+ *
+ * @example
+ * ```ts
+ * const event = microEvent('dynamodb', 100); // 100 MODIFY records with both images
+ * ```
+ */
+export function microEvent(source: MicroSource, batchSize: number): unknown {
+  const event =
+    source === 'kinesis' ? kinesisBenchEvent(batchSize) : dynamodbBenchEvent(batchSize, { eventNames: 'modify' });
+  return JSON.parse(JSON.stringify(event));
 }
 
 function failuresIn(response: unknown): number {
@@ -86,78 +230,121 @@ function failuresIn(response: unknown): number {
 }
 
 /**
- * A contender slower than this per record (on its second batch) runs in the first round only: it is tens of
+ * A contender slower than this per record (over its warm-up, in CPU time) runs in the first round only: it is tens of
  * times slower than shardflow, so rounds would add minutes and no information.
  */
 const SLOW_MICROS_PER_RECORD = 100;
 
-/** At least a few timed batches even when one batch takes seconds (Powertools' parser at 10 000 records). */
-function minIterations(batchSize: number): number {
+/** Batch size of the warm-up that compiles every contender before a source's first measurement. */
+const WARMUP_BATCH_SIZE = 10;
+
+/**
+ * Timed batches per slice at least, whatever the time: a few even when one batch takes seconds (Powertools'
+ * parser at 10 000 records), more for small batches.
+ */
+export function minBatches(batchSize: number): number {
   return Math.max(2, Math.min(64, Math.ceil(1000 / batchSize)));
 }
 
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** One slice's throughput. */
+interface SliceRate {
+  /** Records per CPU-second of the process. */
+  readonly cpu: number;
+  /** Records per wall-clock second. */
+  readonly wall: number;
+}
+
+/** Runs batches back to back for at least `ms` of CPU time and `batches`; records/s over the slice (GC included). */
+async function slice(run: () => Promise<unknown>, batchSize: number, ms: number, batches: number) {
+  let count = 0;
+  const cpuStart = process.cpuUsage();
+  const started = performance.now();
+  let cpuMs = 0;
+  do {
+    await run();
+    count++;
+    const cpu = process.cpuUsage(cpuStart);
+    cpuMs = (cpu.user + cpu.system) / 1000;
+  } while (cpuMs < ms || count < batches);
+  const wallMs = performance.now() - started;
+  const rate: SliceRate = { cpu: (count * batchSize) / (cpuMs / 1000), wall: (count * batchSize) / (wallMs / 1000) };
+  return { rate, batches: count };
+}
+
 /**
- * The handler-overhead suite: for each source and batch size, every contender (shardflow, Powertools
- * with its parser two ways, Powertools without a parser, the hand-written loop) handles the same event
- * in the same process and run, under tinybench with warm-up. Each contender is first checked on the
- * event (an all-valid batch must report no failures). Reports median-based records/s and µs/record and
- * shardflow's ratios to each peer.
+ * The handler-overhead suite: for each source and batch size, every contender (shardflow silent, with the
+ * default logger and, on DynamoDB, reading `ctx.previous`; Powertools with its parser two ways and without
+ * one; the hand-written loops) handles the same event in the same process. After a warm-up, `rounds`
+ * interleaved rounds give each contender a slice of `sliceMs` of CPU time (order rotated every round); a
+ * slice's figure is its records per CPU-second of the process (all threads, garbage collection included:
+ * what Lambda's CPU share meters, and what other work on a shared machine disturbs least; wall-clock
+ * records/s are recorded too). A contender's figure is the median over
+ * rounds with the lowest and highest round; ratios are paired by round (both contenders measured in the same
+ * round, minutes apart at most) and reported as the median with its spread, so that a shared machine's load
+ * moves both sides of each ratio. Each contender is first checked on the event (an all-valid batch must
+ * report no failures).
  *
  * @example
  * ```ts
- * const report = await runMicro({ sources: ['kinesis'], batchSizes: [100], timeMs: 500, warmupMs: 200,
- *   rounds: 1, progress: silentProgress });
- * report.ratios[0]?.vsHandLoop;
+ * const report = await runMicro({ sources: ['kinesis'], batchSizes: [100], sliceMs: 200, warmupMs: 200,
+ *   rounds: 5, progress: silentProgress });
+ * report.checks.find((c) => c.target === 'kinesis-hand-100')?.met;
  * ```
  */
 export async function runMicro(options: MicroOptions): Promise<MicroReport> {
   const results: MicroResult[] = [];
+  const loads: number[] = [];
   const task = options.progress.task('micro', options.sources.length * options.batchSizes.length);
   for (const source of options.sources) {
     const contenders = createContenders(source);
+    // Compile every contender before the first measurement: otherwise the first contender of the first batch
+    // size pays for the JIT (CPU time counts the compiler threads) and is mistaken for a slow one.
+    const warmupEvent = microEvent(source, WARMUP_BATCH_SIZE);
+    for (const contender of contenders) {
+      await slice(() => contender.run(warmupEvent), WARMUP_BATCH_SIZE, options.warmupMs, 1);
+    }
     for (const batchSize of options.batchSizes) {
-      const event = eventFor(source, batchSize);
+      const event = microEvent(source, batchSize);
       const failures = new Map<ContenderId, number>();
       const slow = new Set<ContenderId>();
       for (const contender of contenders) {
         failures.set(contender.id, failuresIn(await contender.run(event)));
-        const started = performance.now();
-        await contender.run(event);
-        if ((performance.now() - started) * 1000 > SLOW_MICROS_PER_RECORD * batchSize) slow.add(contender.id);
+        // The warm-up (its first batches run before the JIT has compiled the contender) also tells the slow ones.
+        const warm = await slice(() => contender.run(event), batchSize, options.warmupMs, 1);
+        if (1e6 / warm.rate.cpu > SLOW_MICROS_PER_RECORD) slow.add(contender.id);
       }
-      const rounds = new Map<ContenderId, { medianMs: number; meanMs: number; rme: number; samples: number }[]>();
-      for (let round = 0; round < options.rounds; round++) {
-        const iterations = minIterations(batchSize);
-        const bench = new Bench({
-          name: `${source} batch ${batchSize}`,
-          time: options.timeMs,
-          iterations,
-          warmupTime: options.warmupMs,
-          warmupIterations: Math.max(1, Math.ceil(iterations / 2)),
-          throws: true,
-        });
-        // Contenders that take seconds per batch (tens of times slower than shardflow) run one round only.
-        const order = contenders
-          .map((_, i) => contenders[(i + round) % contenders.length]!)
-          .filter((contender) => round === 0 || !slow.has(contender.id));
-        for (const contender of order) bench.add(contender.id, () => contender.run(event), { async: true });
-        await bench.run();
-        for (const t of bench.tasks) {
-          const result = t.result;
-          if (!('latency' in result)) throw new Error(`micro ${source}/${batchSize}/${t.name}: ${result.state}`);
-          const list = rounds.get(t.name as ContenderId) ?? [];
-          list.push({
-            medianMs: result.latency.p50,
-            meanMs: result.latency.mean,
-            rme: result.latency.rme,
-            samples: result.latency.samplesCount,
-          });
-          rounds.set(t.name as ContenderId, list);
+      loads.push(loadavg()[0]!);
+      const rounds = new Map<ContenderId, (SliceRate | null)[]>(contenders.map((c) => [c.id, []]));
+      const samples = new Map<ContenderId, number>();
+      for (let r = 0; r < options.rounds; r++) {
+        for (let k = 0; k < contenders.length; k++) {
+          const contender = contenders[(k + r) % contenders.length]!;
+          const list = rounds.get(contender.id)!;
+          if (r > 0 && slow.has(contender.id)) {
+            list.push(null);
+            continue;
+          }
+          const measured = await slice(
+            () => contender.run(event),
+            batchSize,
+            slow.has(contender.id) ? 0 : options.sliceMs,
+            slow.has(contender.id) ? 1 : minBatches(batchSize),
+          );
+          list.push(measured.rate);
+          samples.set(contender.id, (samples.get(contender.id) ?? 0) + measured.batches);
         }
       }
       for (const contender of contenders) {
         const list = rounds.get(contender.id)!;
-        const best = list.reduce((a, b) => (b.medianMs < a.medianMs ? b : a));
+        const measured = list.filter((v): v is SliceRate => v !== null).map((v) => v.cpu);
+        const wall = list.filter((v): v is SliceRate => v !== null).map((v) => v.wall);
+        const rate = median(measured);
         const failuresReported = failures.get(contender.id) ?? 0;
         results.push({
           source,
@@ -166,43 +353,50 @@ export async function runMicro(options: MicroOptions): Promise<MicroReport> {
           label: contender.label,
           correct: failuresReported === 0,
           failuresReported,
-          samples: list.reduce((sum, r) => sum + r.samples, 0),
-          medianMsPerBatch: round(best.medianMs, 4),
-          meanMsPerBatch: round(best.meanMs, 4),
-          rmePercent: round(best.rme, 2),
-          recordsPerSecond: round(batchSize / (best.medianMs / 1000), 4),
-          microsPerRecord: round((best.medianMs * 1000) / batchSize, 4),
-          roundsRecordsPerSecond: list.map((r) => round(batchSize / (r.medianMs / 1000), 4)),
+          samples: samples.get(contender.id) ?? 0,
+          recordsPerSecond: round(rate, 4),
+          microsPerRecord: round(1e6 / rate, 4),
+          spread: { min: round(Math.min(...measured), 4), max: round(Math.max(...measured), 4) },
+          roundsRecordsPerSecond: list.map((v) => (v === null ? null : round(v.cpu, 4))),
+          wallRecordsPerSecond: round(median(wall), 4),
+          roundsWallRecordsPerSecond: list.map((v) => (v === null ? null : round(v.wall, 4))),
         });
       }
       task.tick(`${source} batch ${batchSize}`);
     }
   }
   task.done();
+  const ratios = microRatios(results);
   return {
     settings: {
       sources: options.sources,
       batchSizes: options.batchSizes,
-      timeMs: options.timeMs,
+      sliceMs: options.sliceMs,
       warmupMs: options.warmupMs,
       rounds: options.rounds,
       payloadBytes: PAYLOAD_BYTES,
-      harness: 'tinybench (warm-up, median of per-batch latency, best of rounds)',
+      harness:
+        'interleaved rounds, contender order rotated each round; a slice = batches back to back for the slice (in CPU time), records per CPU-second of the process over the slice (all threads, GC included; wall-clock records/s recorded too); figures = median over rounds (spread min–max); ratios paired by round',
+      events: EVENTS,
     },
     targets: MICRO_TARGETS,
     results,
-    ratios: microRatios(results),
+    ratios,
+    checks: checkTargets(ratios, MICRO_TARGETS),
+    loadAverage: { min: round(Math.min(...loads), 3), max: round(Math.max(...loads), 3) },
     includes:
-      'One in-process call per batch on a pre-built event object: decode (base64 + JSON.parse, or unmarshall) + route + zod validation + an awaited no-op + the partial batch response. Excludes the Lambda runtime (event JSON parsing, invoke) and I/O.',
+      'One in-process call per batch on an event parsed from JSON (as the Lambda runtime passes it): decode (base64 + JSON.parse, or unmarshall) + route + zod validation + an awaited no-op + the partial batch response. Excludes the Lambda runtime (event JSON parsing, invoke) and I/O.',
   };
 }
 
 /**
- * shardflow's records/s over each peer's, per source and batch size.
+ * `subject` ÷ `peer` for every pair of {@link MICRO_PAIRS} measured at a source and batch size, paired by
+ * round: the ratio of each round in which both ran, then their median and spread.
  *
  * @example
  * ```ts
  * const ratios = microRatios(report.results);
+ * ratios.find((r) => r.subject === 'shardflow' && r.peer === 'hand-loop' && r.batchSize === 100)?.median;
  * ```
  */
 export function microRatios(results: readonly MicroResult[]): MicroRatio[] {
@@ -210,26 +404,67 @@ export function microRatios(results: readonly MicroResult[]): MicroRatio[] {
   const keys = new Set(results.map((r) => `${r.source}:${r.batchSize}`));
   for (const key of keys) {
     const rows = results.filter((r) => `${r.source}:${r.batchSize}` === key);
-    const rate = (id: ContenderId) => rows.find((r) => r.contender === id)?.recordsPerSecond;
-    const shardflow = rate('shardflow');
-    if (shardflow === undefined) continue;
-    const over = (id: ContenderId) => {
-      const peer = rate(id);
-      return peer === undefined ? undefined : round(shardflow / peer, 3);
-    };
-    const vsPowertoolsParser = over('powertools-parser');
-    const vsHandLoop = over('hand-loop');
-    ratios.push({
-      source: rows[0]!.source,
-      batchSize: rows[0]!.batchSize,
-      shardflowRecordsPerSecond: shardflow,
-      vsPowertoolsParser,
-      vsPowertoolsSchema: over('powertools-schema'),
-      vsPowertoolsPlain: over('powertools-plain'),
-      vsHandLoop,
-      meetsPowertoolsTarget: (vsPowertoolsParser ?? 0) >= MICRO_TARGETS.vsPowertools,
-      meetsHandLoopTarget: (vsHandLoop ?? 0) >= MICRO_TARGETS.vsHandLoop,
-    });
+    for (const [subject, peer] of MICRO_PAIRS) {
+      const a = rows.find((r) => r.contender === subject);
+      const b = rows.find((r) => r.contender === peer);
+      if (a === undefined || b === undefined) continue;
+      const pair = (x: readonly (number | null)[], y: readonly (number | null)[]) => {
+        const ratios: number[] = [];
+        x.forEach((rate, i) => {
+          const other = y[i];
+          if (rate !== null && other !== null && other !== undefined && other > 0) ratios.push(rate / other);
+        });
+        return ratios;
+      };
+      const paired = pair(a.roundsRecordsPerSecond, b.roundsRecordsPerSecond);
+      const wallPaired = pair(a.roundsWallRecordsPerSecond ?? [], b.roundsWallRecordsPerSecond ?? []);
+      if (paired.length === 0) continue;
+      ratios.push({
+        source: a.source,
+        batchSize: a.batchSize,
+        subject,
+        peer,
+        median: round(median(paired), 3),
+        min: round(Math.min(...paired), 3),
+        max: round(Math.max(...paired), 3),
+        wallMedian: wallPaired.length === 0 ? Number.NaN : round(median(wallPaired), 3),
+        rounds: paired.length,
+      });
+    }
   }
   return ratios;
+}
+
+/**
+ * Checks each target at each of its batch sizes that was measured.
+ *
+ * @example
+ * ```ts
+ * checkTargets(microRatios(results), MICRO_TARGETS).filter((c) => !c.met);
+ * ```
+ */
+export function checkTargets(ratios: readonly MicroRatio[], targets: readonly MicroTarget[]): MicroTargetCheck[] {
+  const checks: MicroTargetCheck[] = [];
+  for (const target of targets) {
+    for (const batchSize of target.batchSizes) {
+      const ratio = ratios.find(
+        (r) =>
+          r.source === target.source &&
+          r.batchSize === batchSize &&
+          r.subject === target.subject &&
+          r.peer === target.peer,
+      );
+      if (ratio === undefined && !ratios.some((r) => r.source === target.source && r.batchSize === batchSize)) continue;
+      checks.push({
+        target: target.id,
+        description: target.description,
+        source: target.source,
+        batchSize,
+        atLeast: target.atLeast,
+        ratio,
+        met: ratio !== undefined && ratio.median >= target.atLeast,
+      });
+    }
+  }
+  return checks;
 }

@@ -8,7 +8,7 @@ import type { BenchRun } from '../../benchmarks/suite.js';
 
 /**
  * `shardflow bench --quick` for real: cold start (bundled handlers imported by fresh processes), micro suite
- * (shardflow vs Powertools vs a hand loop), end to end on kinesalite (local ESM vs the bare loop), memory
+ * (shardflow vs Powertools vs hand loops), end to end on kinesalite (local ESM vs the bare loop), memory
  * sweep in worker processes (cgroups when the machine allows). Asserts the output's structure and sanity,
  * never a timing.
  */
@@ -89,25 +89,32 @@ describe('shardflow bench --quick (real suites, kinesalite, worker processes)', 
     expect(coldstart.ratios.map((r) => r.noClientBeforeNeeded)).toEqual([true, true]);
   });
 
-  it('measures every contender at every batch size and source, shardflow correct, with ratios', () => {
+  it('measures every contender at every batch size and source, all correct, with ratios paired by round', () => {
     // Assert
     const micro = run.micro!;
-    expect(micro.results).toHaveLength(micro.settings.sources.length * micro.settings.batchSizes.length * 5);
+    const contenders = { kinesis: 6, dynamodb: 8 } as const;
+    const expected = micro.settings.sources.reduce((sum, source) => sum + contenders[source], 0);
+    expect(micro.results).toHaveLength(expected * micro.settings.batchSizes.length);
     for (const result of micro.results) {
       expect(result.recordsPerSecond).toBeGreaterThan(0);
+      expect(result.wallRecordsPerSecond).toBeGreaterThan(0);
       expect(result.microsPerRecord).toBeCloseTo(1e6 / result.recordsPerSecond, 0);
       expect(result.samples).toBeGreaterThan(0);
-    }
-    for (const result of micro.results.filter((r) => r.contender !== 'powertools-parser')) {
+      expect(result.spread.min).toBeLessThanOrEqual(result.recordsPerSecond);
+      expect(result.spread.max).toBeGreaterThanOrEqual(result.recordsPerSecond);
+      expect(result.roundsRecordsPerSecond).toHaveLength(micro.settings.rounds);
+      // MODIFY records carry both images, so even Powertools' innerSchema (applied to both) succeeds.
       expect(result.correct).toBe(true);
     }
-    // Powertools' innerSchema also validates the absent OldImage of INSERTs: flagged, not hidden.
-    const innerSchemaOnDynamoDB = micro.results.filter(
-      (r) => r.contender === 'powertools-parser' && r.source === 'dynamodb',
-    );
-    expect(innerSchemaOnDynamoDB.every((r) => !r.correct)).toBe(true);
-    expect(micro.ratios).toHaveLength(micro.settings.sources.length * micro.settings.batchSizes.length);
-    for (const ratio of micro.ratios) expect(ratio.vsHandLoop).toBeGreaterThan(0);
+    const handLoop = micro.ratios.filter((r) => r.subject === 'shardflow' && r.peer === 'hand-loop');
+    expect(handLoop).toHaveLength(micro.settings.sources.length * micro.settings.batchSizes.length);
+    for (const ratio of micro.ratios) {
+      expect(ratio.median).toBeGreaterThan(0);
+      expect(ratio.min).toBeLessThanOrEqual(ratio.median);
+      expect(ratio.max).toBeGreaterThanOrEqual(ratio.median);
+    }
+    expect(micro.checks.map((c) => c.target)).toContain('kinesis-hand-100');
+    expect(micro.checks.map((c) => c.target)).toContain('kinesis-logger');
   });
 
   it('profiles shardflow and attributes time to functions in src/', () => {

@@ -23,9 +23,18 @@ export interface WindowContext<TState> {
 export interface ProcessorContext<TPayload, TState = never, TBatch = never> {
   /** The decoded record: source, shard, sequence number, partition key, arrival time, raw record. */
   readonly record: StreamRecord;
-  /** DynamoDB MODIFY/REMOVE: the old image as delivered (unmarshalled, not validated). */
+  /**
+   * DynamoDB MODIFY/REMOVE: the old image as delivered (unmarshalled, not validated). On a MODIFY it is
+   * unmarshalled on first read (a processor that never reads it does not pay for it); an old image DynamoDB
+   * cannot emit then throws `InvalidImageError`, a `PermanentError`: let it propagate and the record is
+   * quarantined, as when the payload itself is invalid.
+   */
   readonly oldImage: Record<string, unknown> | undefined;
-  /** DynamoDB MODIFY/REMOVE: the old image validated by the processor's schema, when it passes. */
+  /**
+   * DynamoDB MODIFY/REMOVE: the old image validated by the processor's schema, when it passes (`undefined`
+   * when it does not). Unmarshalled and validated on first read, at most once; throws `InvalidImageError`
+   * like {@link ProcessorContext.oldImage} when the old image cannot be unmarshalled.
+   */
   readonly previous: TPayload | undefined;
   /** A child logger whose lines carry awsRequestId, shard, sequence number and partition key. */
   readonly logger: Logger;

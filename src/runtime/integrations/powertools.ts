@@ -2,7 +2,7 @@ import type { AnyProcessor } from '../config/processor.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { DeadlineGuard } from '../processing/deadline-guard.js';
 import { rawPayload, validatePayload } from '../processing/payload.js';
-import { RecordContext } from '../processing/record-context.js';
+import { InvocationScope, RecordContext } from '../processing/record-context.js';
 import { decodeEvent } from '../records/index.js';
 import type { DynamoDBStreamRecord, KinesisStreamRecord } from '../records/lambda-events.js';
 
@@ -30,11 +30,11 @@ export function toPowertoolsRecordHandler(
   const logger = options.logger ?? createLogger();
   return async (record) => {
     const { entries } = decodeEvent({ Records: [record] });
-    const guard = new DeadlineGuard(undefined, 0);
+    const scope = new InvocationScope(logger, undefined, undefined, new DeadlineGuard(undefined, 0));
     for (const entry of entries) {
       if (!entry.ok) throw entry.failure.error;
       const payload = validatePayload(processor, rawPayload(entry.record, processor));
-      const ctx = new RecordContext(entry.record, processor, logger, guard, undefined, undefined, undefined);
+      const ctx = new RecordContext(entry.record, processor, scope, undefined, undefined);
       await processor.process(payload, ctx as never);
     }
   };

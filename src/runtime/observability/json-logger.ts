@@ -23,7 +23,7 @@ import type { LogDestination, LogFn, Logger } from './logger.js';
  */
 
 /** pino's level numbers. */
-const LEVEL_VALUES: Readonly<Record<string, number>> = {
+export const LEVEL_VALUES: Readonly<Record<string, number>> = {
   trace: 10,
   debug: 20,
   info: 30,
@@ -189,7 +189,7 @@ export class JsonLogger implements Logger {
 
   /** pino's `write` and `asJson`. */
   #write(label: Method, given: object | null, message: unknown): void {
-    const time = `,"time":"${new Date(Date.now()).toISOString()}"`;
+    const time = isoTime();
     let fields: Record<string, unknown>;
     let msg = message;
     if (given === undefined || given === null) {
@@ -242,3 +242,26 @@ export class JsonLogger implements Logger {
 }
 
 function noop(): void {}
+
+let cachedSecond = Number.NaN;
+let cachedPrefix = '';
+
+/**
+ * pino's `isoTime` timestamp (`,"time":"2026-01-01T12:00:00.123Z"`), cheaper: the date and time up to the
+ * second are formatted once per second and the milliseconds appended, instead of a `Date#toISOString` per
+ * line. The same text as `new Date(now).toISOString()` for every instant of years 0000–9999.
+ *
+ * @example
+ * ```ts
+ * isoTime(Date.UTC(2026, 0, 1, 12, 0, 0, 7)); // ',"time":"2026-01-01T12:00:00.007Z"'
+ * ```
+ */
+export function isoTime(now: number = Date.now()): string {
+  const second = Math.floor(now / 1000);
+  if (second !== cachedSecond) {
+    cachedSecond = second;
+    cachedPrefix = `,"time":"${new Date(second * 1000).toISOString().slice(0, 20)}`;
+  }
+  const ms = now - second * 1000;
+  return `${cachedPrefix}${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z"`;
+}

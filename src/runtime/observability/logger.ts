@@ -2,7 +2,7 @@ import { LOG_LEVELS } from '../config/settings/names.js';
 import { ConfigError } from '../errors.js';
 import type { StreamRecord, UndecodableRecord } from '../records/stream-record.js';
 import { createRedactor, REDACTED, type Redactor } from '../redaction/index.js';
-import { JsonLogger, type LineWriter, STDOUT } from './json-logger.js';
+import { JsonLogger, LEVEL_VALUES, type LineWriter, STDOUT } from './json-logger.js';
 import { serializeError } from './serialize-error.js';
 
 /** One level's log method: `logger.info('message')`, `logger.info({ orderId }, 'message')`, `logger.error(err, 'message')`. */
@@ -66,6 +66,24 @@ export interface CreateLoggerOptions {
 export { REDACTED };
 
 const LEVELS = new Set<string>(LOG_LEVELS);
+
+/** A level a line can be logged at. */
+export type LineLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+
+/**
+ * Whether `logger` writes lines of `level`, from its `level` name, so that a line's fields (record bindings,
+ * counts) are built only when it will be written. A level name it does not know (a custom pino level)
+ * counts as enabled: the logger decides.
+ *
+ * @example
+ * ```ts
+ * if (levelEnabled(logger, 'debug')) logger.debug(recordBindings(record), 'skipped');
+ * ```
+ */
+export function levelEnabled(logger: Pick<Logger, 'level'>, level: LineLevel): boolean {
+  const current = LEVEL_VALUES[logger.level];
+  return current === undefined || (LEVEL_VALUES[level] as number) >= current;
+}
 
 function resolveLevel(explicit: string | undefined): string {
   const [source, value] =

@@ -12,11 +12,18 @@ import type { AnyProcessor, BatchCommitInfo } from '../config/processor.js';
  * ```
  */
 export class BatchBuffers {
-  readonly #buffers = new Map<AnyProcessor, unknown>();
+  /** Made on the first buffer: most invocations have none. */
+  #buffers: Map<AnyProcessor, unknown> | undefined;
+
+  /** `true` while no processor has asked for its buffer: there is nothing to commit. */
+  get isEmpty(): boolean {
+    return this.#buffers === undefined;
+  }
 
   /** The processor's buffer for this invocation (created on first call), or `undefined` without `batch`. */
   for(processor: AnyProcessor): unknown {
     if (processor.batch === undefined) return undefined;
+    this.#buffers ??= new Map();
     if (!this.#buffers.has(processor)) this.#buffers.set(processor, processor.batch.create());
     return this.#buffers.get(processor);
   }
@@ -25,7 +32,7 @@ export class BatchBuffers {
   async commitAll(info: BatchCommitInfo): Promise<Map<AnyProcessor, unknown>> {
     const failed = new Map<AnyProcessor, unknown>();
     await Promise.all(
-      [...this.#buffers].map(async ([processor, buffer]) => {
+      [...(this.#buffers ?? [])].map(async ([processor, buffer]) => {
         try {
           await processor.batch!.commit(buffer, info);
         } catch (error) {

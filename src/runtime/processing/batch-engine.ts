@@ -1,18 +1,17 @@
-import pLimit from 'p-limit';
 import type { AnyProcessor } from '../config/processor.js';
 import { ENGINE_FIELDS } from '../config/settings/stream.js';
 import type { StreamConfig } from '../config/types.js';
 import { PermanentError, UnattributableFailureError } from '../errors.js';
-import type { Logger } from '../observability/logger.js';
-import { recordBindings } from '../observability/logger.js';
+import { type Logger, levelEnabled, recordBindings } from '../observability/logger.js';
 import type { BatchMetrics } from '../observability/metrics.js';
-import { decodeEvent } from '../records/index.js';
+import { decodeEvent, InvalidImageError } from '../records/index.js';
 import type { StreamBatchResponse, TumblingWindowFields } from '../records/lambda-events.js';
 import type { DecodedEntry, StreamRecord } from '../records/stream-record.js';
 import { createRedactor, type Redactor } from '../redaction/index.js';
 import type { Router } from '../routing/index.js';
 import { BatchBuffers } from './batch-buffers.js';
-import { checkpointFailures } from './checkpoint.js';
+import { drainQueue, TaskQueue } from './bounded-runner.js';
+import { type CheckpointInput, checkpointFailures } from './checkpoint.js';
 import { DeadlineGuard } from './deadline-guard.js';
 import {
   BatchCommitError,
@@ -33,7 +32,7 @@ import {
   QuarantineWriteError,
   toQuarantineEntry,
 } from './quarantine/index.js';
-import { RecordContext } from './record-context.js';
+import { InvocationScope, RecordContext } from './record-context.js';
 import { createStreamRouter } from './stream-router.js';
 import { toError } from './thrown-value.js';
 import { WindowState } from './window-state.js';
@@ -84,13 +83,25 @@ export interface BatchEngineOptions {
   readonly redactPaths?: readonly string[];
 }
 
+/** The fields of the `batch done` line: every fate's count (the type makes the literal list them all). */
+type BatchDoneLine = {
+  readonly awsRequestId: string | undefined;
+  readonly stream: string;
+  readonly records: number;
+  readonly batchItemFailures: number;
+  readonly durationMs: number;
+  readonly iteratorAgeMs: number;
+} & Readonly<FateCounts>;
+
 /** One record's journey through a batch. Mutable only inside the engine. */
 interface WorkItem {
   readonly entry: DecodedEntry;
   readonly record: StreamRecord | undefined;
+  readonly shardId: string | undefined;
   readonly sequenceNumber: string | undefined;
   readonly orderingKey: string;
   processor: AnyProcessor | undefined;
+  /** The validated payload until the record runs ({@link NOT_VALIDATED} until it is validated), then `undefined`. */
   payload: unknown;
   idempotencyKey: string | undefined;
   fate: Fate | undefined;
@@ -99,6 +110,8 @@ interface WorkItem {
   permanent: Error | undefined;
   /** A transient error found before execution (unmatched under `fail`, idempotency store down). */
   transient: Error | undefined;
+  /** The next record of the same ordering group (linked while executing). */
+  next: WorkItem | undefined;
 }
 
 /** Engine defaults, from the settings table. */
@@ -106,6 +119,8 @@ const DEFAULT_CONCURRENCY = ENGINE_FIELDS.concurrency.default;
 const DEFAULT_DEADLINE_MARGIN_MS = ENGINE_FIELDS.deadlineMarginMs.default;
 const DEFAULT_MAX_RECORD_BYTES = ENGINE_FIELDS.maxRecordBytes.default;
 const DEFAULT_LOCK_MS = 15 * 60 * 1000;
+/** `WorkItem.payload` of a record whose validation waits for its execution. */
+const NOT_VALIDATED: unique symbol = Symbol('not validated');
 /** Idempotency namespace of quarantine writes; processor names cannot contain `$` (validateConfig), so it never collides. */
 const QUARANTINE_NAMESPACE = '$quarantine';
 
@@ -118,6 +133,149 @@ function identityOf(entry: DecodedEntry): string {
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && typeof value === 'object' && typeof (value as PromiseLike<unknown>).then === 'function';
+}
+
+/** What the workers of one execution share. */
+interface Execution {
+  readonly claims: ReadonlyMap<string, ClaimState> | undefined;
+  readonly scope: InvocationScope;
+  readonly windows: WindowState | undefined;
+  /** Idempotency keys already started in this batch (a second record with one is a duplicate). */
+  readonly startedKeys: Set<string>;
+}
+
+/**
+ * A worker of {@link BatchEngine}'s execution: takes ordering groups (linked lists of work items, `next`)
+ * from the queue and runs each group's records in order, in its own loop (no async call per group).
+ */
+async function runGroups(queue: TaskQueue<WorkItem>, execution: Execution): Promise<void> {
+  const { claims, scope, windows, startedKeys } = execution;
+  const guard = scope.guard;
+  for (let head = queue.take(); head !== undefined; head = queue.take()) {
+    let stopped: Fate | undefined;
+    for (let item: WorkItem | undefined = head; item !== undefined; item = item.next) {
+      if (item.fate !== undefined) continue; // ignored during prepare
+      if (stopped !== undefined) {
+        item.fate = Fate.blocked;
+        continue;
+      }
+      if (guard.expired()) {
+        item.fate = Fate.deferred;
+        item.error = new DeadlineReachedError(`stopped ${Math.round(guard.remainingMs())} ms before the deadline`);
+        stopped = Fate.deferred;
+        continue;
+      }
+      if (item.transient) {
+        item.fate = Fate.failed;
+        item.error = item.transient;
+        stopped = Fate.failed;
+        continue;
+      }
+      const key = item.idempotencyKey;
+      if (key !== undefined) {
+        const claim = claims?.get(key);
+        if (claim === 'completed' || startedKeys.has(key)) {
+          item.fate = Fate.duplicate;
+          continue;
+        }
+        if (claim === 'in-progress') {
+          item.fate = Fate.failed;
+          item.error = new IdempotencyInProgressError(`another invocation holds the lock on ${key}`);
+          stopped = Fate.failed;
+          continue;
+        }
+        startedKeys.add(key);
+      }
+      if (item.payload === NOT_VALIDATED) {
+        // Validated now rather than in #prepare: same fate, same order (a schema failure only ever
+        // quarantines, and only once the checks above let the record run), but the parsed data is
+        // garbage as soon as the record is done instead of living until the batch ends. That retention
+        // was most of the engine's garbage-collection time: 0.72 µs per record against the hand loop's
+        // 0.20 µs at 100 records, 10.5 µs against 0.72 µs at 10 000 (Kinesis, 1 KB JSON).
+        try {
+          item.payload = validatePayload(item.processor!, rawPayload(item.record!, item.processor!));
+        } catch (error) {
+          item.payload = undefined;
+          item.permanent = toError(error);
+        }
+      }
+      if (item.permanent) {
+        item.fate = Fate.quarantined;
+        item.error = item.permanent;
+        continue;
+      }
+      const processor = item.processor!;
+      const window = windows?.contextFor(processor);
+      const snapshot = window !== undefined ? windows!.snapshot(processor) : undefined;
+      const ctx = new RecordContext(item.record!, processor, scope, key, window);
+      const payload = item.payload;
+      item.payload = undefined;
+      try {
+        const result = processor.process(payload, ctx as never);
+        if (isThenable(result)) await result;
+        item.fate = Fate.processed;
+      } catch (thrown) {
+        const error = toError(thrown);
+        if (window !== undefined) windows!.restore(processor, snapshot);
+        item.error = error;
+        if (error instanceof PermanentError) {
+          item.fate = Fate.quarantined;
+        } else {
+          item.fate = Fate.failed;
+          stopped = Fate.failed;
+        }
+      }
+    }
+  }
+}
+
+/** A work item once its fate is settled: what `checkpointFailures` reads. */
+type CheckpointItem = WorkItem & CheckpointInput;
+
+/** The fate of each item, as the public {@link RecordOutcome}. */
+function outcomeOf(item: WorkItem): RecordOutcome {
+  const base = item.entry.ok ? item.entry.record : item.entry.failure;
+  return {
+    index: base.index,
+    shardId: item.shardId,
+    sequenceNumber: item.sequenceNumber,
+    subSequenceNumber: item.record?.source === 'kinesis' ? item.record.subSequenceNumber : undefined,
+    // The record's own key: an undecodable record without one is ordered under an internal key.
+    partitionKey: item.entry.ok ? item.orderingKey : item.entry.failure.partitionKey,
+    processor: item.processor?.name,
+    fate: item.fate ?? Fate.failed,
+    error: item.error,
+  };
+}
+
+/**
+ * A batch's result. The per-record outcomes are built on first read: the Lambda handler returns only the
+ * response, so its batches never build them (an object per record).
+ */
+class EngineResult implements BatchResult {
+  readonly response: StreamBatchResponse;
+  readonly counts: FateCounts;
+  #items: readonly WorkItem[] | undefined;
+  #outcomes: readonly RecordOutcome[] | undefined;
+
+  constructor(response: StreamBatchResponse, counts: FateCounts, items: readonly WorkItem[]) {
+    this.response = response;
+    this.counts = counts;
+    this.#items = items;
+  }
+
+  get outcomes(): readonly RecordOutcome[] {
+    if (this.#outcomes === undefined) {
+      this.#outcomes = this.#items!.map(outcomeOf);
+      this.#items = undefined;
+    }
+    return this.#outcomes;
+  }
+
+  /** `response`, `outcomes` and `counts`, as the plain result object they stand for. */
+  toJSON(): { response: StreamBatchResponse; outcomes: readonly RecordOutcome[]; counts: FateCounts } {
+    return { response: this.response, outcomes: this.outcomes, counts: this.counts };
+  }
 }
 
 /**
@@ -149,23 +307,36 @@ export class BatchEngine {
 
   /** Processes one Lambda event. Throws only when the whole batch must fail. */
   async run(event: unknown, context?: InvocationContext): Promise<BatchResult> {
-    const started = performance.now();
-    const { stream, logger: rootLogger } = this.#options;
+    const { stream, logger: rootLogger, idempotency, metrics } = this.#options;
     const awsRequestId = context?.awsRequestId;
-    const logger = rootLogger.child({ awsRequestId, stream: this.#options.streamName });
     const { entries, warnings } = decodeEvent(event, {
       maxRecordBytes: stream.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
     });
-    for (const warning of warnings) logger.warn(warning);
     const windows = WindowState.from(event as TumblingWindowFields, this.#routedProcessors);
     const guard = new DeadlineGuard(context, stream.deadlineMarginMs ?? DEFAULT_DEADLINE_MARGIN_MS);
+    const buffers = new BatchBuffers();
+    // The invocation's child logger (awsRequestId, stream) is made only when a line needs it.
+    const scope = new InvocationScope(
+      rootLogger,
+      { awsRequestId, stream: this.#options.streamName },
+      awsRequestId,
+      guard,
+      buffers,
+      idempotency,
+      this.#redactor,
+    );
+    for (const warning of warnings) scope.logger.warn(warning);
+    // The duration goes into the `batch done` line and the metrics only.
+    const started = metrics !== undefined || levelEnabled(scope, 'info') ? performance.now() : 0;
     try {
-      const items = this.#prepare(entries, logger);
-      const claims = await this.#claim(items, guard);
-      const buffers = new BatchBuffers();
-      await this.#execute(items, claims, logger, guard, awsRequestId, windows, buffers);
-      await this.#commit(items, buffers, logger, awsRequestId);
-      await this.#finish(items, logger, context);
+      const items = this.#prepare(entries, scope);
+      // Phases with nothing to do are skipped rather than awaited: each await is a few microtask turns.
+      const claims = idempotency === undefined ? undefined : await this.#claim(items, guard);
+      await this.#execute(items, claims, scope, windows);
+      if (!buffers.isEmpty) await this.#commit(items, buffers, scope, awsRequestId);
+      if (idempotency !== undefined || items.some((item) => item.fate === Fate.quarantined)) {
+        await this.#finish(items, scope, context);
+      }
       if (windows?.isFinal && !items.some((item) => item.fate !== undefined && RETRY_FATES.has(item.fate))) {
         try {
           await windows.close();
@@ -176,7 +347,7 @@ export class BatchEngine {
         }
       }
       const result = this.#report(items, windows);
-      this.#observe(result, items, logger, performance.now() - started);
+      this.#observe(result, items, scope, started);
       return result;
     } finally {
       guard.dispose();
@@ -184,16 +355,20 @@ export class BatchEngine {
   }
 
   /** Phase 1 (pure): route and validate every record; find the ones that must fail the batch. */
-  #prepare(entries: readonly DecodedEntry[], logger: Logger): WorkItem[] {
+  #prepare(entries: readonly DecodedEntry[], scope: InvocationScope): WorkItem[] {
     const { stream } = this.#options;
     const unmatched = stream.unmatched ?? ENGINE_FIELDS.unmatched.default;
+    const debug = levelEnabled(scope, 'debug');
+    // Without an idempotency store nothing between here and a record's execution reads its payload, unless
+    // its processor derives an idempotency key from it.
+    const deferValidation = this.#options.idempotency === undefined;
     const items: WorkItem[] = new Array(entries.length);
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i]!;
       if (!entry.ok) {
         const failure = entry.failure;
         if (failure.sequenceNumber === undefined || failure.sequenceNumber === '') {
-          logger.error(
+          scope.logger.error(
             { eventID: failure.eventID, index: failure.index, err: failure.error },
             'record without a sequence number: failing the whole batch',
           );
@@ -205,6 +380,7 @@ export class BatchEngine {
         items[i] = {
           entry,
           record: undefined,
+          shardId: failure.shardId,
           sequenceNumber: failure.sequenceNumber,
           orderingKey: failure.partitionKey ?? `\u0000index:${failure.index}`,
           processor: undefined,
@@ -214,6 +390,7 @@ export class BatchEngine {
           error: undefined,
           permanent: failure.error,
           transient: undefined,
+          next: undefined,
         };
         continue;
       }
@@ -221,6 +398,7 @@ export class BatchEngine {
       const item: WorkItem = {
         entry,
         record,
+        shardId: record.shardId,
         sequenceNumber: record.sequenceNumber,
         orderingKey: record.partitionKey,
         processor: undefined,
@@ -230,29 +408,40 @@ export class BatchEngine {
         error: undefined,
         permanent: undefined,
         transient: undefined,
+        next: undefined,
       };
       items[i] = item;
       let match: { target: AnyProcessor } | undefined;
       try {
         match = this.#router.route(record);
       } catch (error) {
-        // A route predicate threw: user code, so retried like any processor error.
-        item.transient = toError(error);
+        // A route predicate threw: user code, so retried like any processor error, unless what failed is
+        // the record's own old image, unmarshalled when the predicate first read it: that is poison.
+        if (error instanceof InvalidImageError) item.permanent = error;
+        else item.transient = toError(error);
         continue;
       }
       if (match === undefined) {
         if (unmatched === 'skip') {
           item.fate = Fate.ignored;
-          logger.debug(
-            recordBindings(record, this.#redactor),
-            'no route matches the record: skipped (unmatched policy: skip)',
-          );
+          if (debug) {
+            scope.logger.debug(
+              recordBindings(record, this.#redactor),
+              'no route matches the record: skipped (unmatched policy: skip)',
+            );
+          }
         } else if (unmatched === 'quarantine') item.permanent = new UnmatchedRecordError('no route matches the record');
         else item.transient = new UnroutableRecordError('no route matches the record (unmatched policy: fail)');
         continue;
       }
       const processor = match.target;
       item.processor = processor;
+      if (deferValidation && !processor.idempotency) {
+        // Nothing before execution needs the payload: validate it when the record runs, so that a batch's
+        // parsed payloads do not all live until it ends (see #execute).
+        item.payload = NOT_VALIDATED;
+        continue;
+      }
       try {
         item.payload = validatePayload(processor, rawPayload(record, processor));
       } catch (error) {
@@ -294,110 +483,40 @@ export class BatchEngine {
   async #execute(
     items: WorkItem[],
     claims: ReadonlyMap<string, ClaimState> | undefined,
-    logger: Logger,
-    guard: DeadlineGuard,
-    awsRequestId: string | undefined,
+    scope: InvocationScope,
     windows: WindowState | undefined,
-    buffers: BatchBuffers,
   ): Promise<void> {
     const { stream } = this.#options;
     // Windowed aggregation needs one order for the shard so that the returned state matches the checkpoint.
     const ordering = windows !== undefined ? 'shard' : (stream.ordering ?? ENGINE_FIELDS.ordering.default);
-    const startedKeys = new Set<string>();
+    const execution: Execution = { claims, scope, windows, startedKeys: new Set<string>() };
 
-    const runGroup = async (group: readonly WorkItem[]): Promise<void> => {
-      let stopped: Fate | undefined;
-      for (const item of group) {
-        if (item.fate !== undefined) continue; // ignored during prepare
-        if (stopped !== undefined) {
-          item.fate = Fate.blocked;
-          continue;
-        }
-        if (guard.expired()) {
-          item.fate = Fate.deferred;
-          item.error = new DeadlineReachedError(`stopped ${Math.round(guard.remainingMs())} ms before the deadline`);
-          stopped = Fate.deferred;
-          continue;
-        }
-        if (item.transient) {
-          item.fate = Fate.failed;
-          item.error = item.transient;
-          stopped = Fate.failed;
-          continue;
-        }
-        const key = item.idempotencyKey;
-        if (key !== undefined) {
-          const claim = claims?.get(key);
-          if (claim === 'completed' || startedKeys.has(key)) {
-            item.fate = Fate.duplicate;
-            continue;
-          }
-          if (claim === 'in-progress') {
-            item.fate = Fate.failed;
-            item.error = new IdempotencyInProgressError(`another invocation holds the lock on ${key}`);
-            stopped = Fate.failed;
-            continue;
-          }
-          startedKeys.add(key);
-        }
-        if (item.permanent) {
-          item.fate = Fate.quarantined;
-          item.error = item.permanent;
-          continue;
-        }
-        const processor = item.processor!;
-        const window = windows?.contextFor(processor);
-        const snapshot = window !== undefined ? windows!.snapshot(processor) : undefined;
-        const ctx = new RecordContext(
-          item.record!,
-          processor,
-          logger,
-          guard,
-          awsRequestId,
-          key,
-          window,
-          buffers,
-          this.#options.idempotency,
-          this.#redactor,
-        );
-        try {
-          const result = processor.process(item.payload, ctx as never);
-          if (isThenable(result)) await result;
-          item.fate = Fate.processed;
-        } catch (thrown) {
-          const error = toError(thrown);
-          if (window !== undefined) windows!.restore(processor, snapshot);
-          item.error = error;
-          if (error instanceof PermanentError) {
-            item.fate = Fate.quarantined;
-          } else {
-            item.fate = Fate.failed;
-            stopped = Fate.failed;
-          }
-        }
-      }
-    };
-
+    if (items.length === 0) return;
     if (ordering === 'shard') {
-      await runGroup(items);
+      for (let i = 1; i < items.length; i++) (items[i - 1] as WorkItem).next = items[i];
+      await runGroups(new TaskQueue([items[0] as WorkItem]), execution);
       return;
     }
-    const limit = pLimit(stream.concurrency ?? DEFAULT_CONCURRENCY);
+    const concurrency = stream.concurrency ?? DEFAULT_CONCURRENCY;
     if (ordering === 'none') {
-      await Promise.all(items.map((item) => limit(() => runGroup([item]))));
+      await drainQueue(new TaskQueue(items), concurrency, runGroups, execution);
       return;
     }
-    const groups = new Map<string, WorkItem[]>();
-    for (const item of items) {
-      const group = groups.get(item.orderingKey);
-      if (group === undefined) groups.set(item.orderingKey, [item]);
-      else group.push(item);
+    // One group per ordering key, in order of first appearance; each group's items linked in event order.
+    const heads: WorkItem[] = [];
+    const tails = new Map<string, WorkItem>();
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i] as WorkItem;
+      const tail = tails.get(item.orderingKey);
+      if (tail === undefined) heads.push(item);
+      else tail.next = item;
+      tails.set(item.orderingKey, item);
     }
-    await Promise.all(Array.from(groups.values(), (group) => limit(() => runGroup(group))));
+    await drainQueue(new TaskQueue(heads), concurrency, runGroups, execution);
   }
 
   /** Phase 4a: commit processors' batch buffers; a failed commit reports that processor's records for retry. */
-  async #commit(items: WorkItem[], buffers: BatchBuffers, logger: Logger, awsRequestId: string | undefined) {
+  async #commit(items: WorkItem[], buffers: BatchBuffers, scope: InvocationScope, awsRequestId: string | undefined) {
     const first = items[0];
     const failed = await buffers.commitAll({
       stream: this.#options.streamName,
@@ -410,7 +529,7 @@ export class BatchEngine {
     const causes = new Map<AnyProcessor, Error>();
     for (const [processor, cause] of failed) {
       causes.set(processor, toError(cause));
-      logger.error(
+      scope.logger.error(
         { processor: processor.name, err: causes.get(processor) },
         'batch commit failed: reporting its records for retry',
       );
@@ -425,9 +544,9 @@ export class BatchEngine {
   }
 
   /** Phase 4b: write quarantined records, then record idempotency completions and releases. */
-  async #finish(items: WorkItem[], logger: Logger, context: InvocationContext | undefined): Promise<void> {
+  async #finish(items: WorkItem[], scope: InvocationScope, context: InvocationContext | undefined): Promise<void> {
     const quarantined = items.filter((item) => item.fate === Fate.quarantined);
-    if (quarantined.length > 0) await this.#quarantine(quarantined, logger, context);
+    if (quarantined.length > 0) await this.#quarantine(quarantined, scope, context);
 
     const store = this.#options.idempotency;
     if (store === undefined) return;
@@ -455,21 +574,24 @@ export class BatchEngine {
     } catch (error) {
       // The effects happened: reporting them would re-run them once the locks expire. The checkpoint
       // moves on; released locks expire by themselves and their records are retried after that.
-      logger.error(
+      scope.logger.error(
         { err: toError(error), completed: completed.length, released: released.length },
         'idempotency finish failed',
       );
     }
   }
 
-  async #quarantine(items: WorkItem[], logger: Logger, context: InvocationContext | undefined): Promise<void> {
+  async #quarantine(items: WorkItem[], scope: InvocationScope, context: InvocationContext | undefined): Promise<void> {
     const sink = this.#options.quarantine;
     if (sink === undefined) {
+      const error = levelEnabled(scope, 'error');
       for (const item of items) {
-        logger.error(
-          { ...this.#bindings(item), err: item.error },
-          'permanent failure but no quarantine sink is configured: reporting it for retry',
-        );
+        if (error) {
+          scope.logger.error(
+            { ...this.#bindings(item), err: item.error },
+            'permanent failure but no quarantine sink is configured: reporting it for retry',
+          );
+        }
         item.fate = Fate.failed;
       }
       return;
@@ -499,7 +621,7 @@ export class BatchEngine {
       // A QuarantineWriteError names exactly the entries that were not stored; any other error covers all.
       const cause = toError(error);
       notStored = new Set(cause instanceof QuarantineWriteError ? cause.entries : entries);
-      logger.error(
+      scope.logger.error(
         { err: cause, records: notStored.size, sink: sink.kind },
         'quarantine write failed: reporting those records for retry',
       );
@@ -509,9 +631,10 @@ export class BatchEngine {
         item.error = cause;
       }
     }
+    if (!levelEnabled(scope, 'warn')) return;
     for (const [i, item] of items.entries()) {
       if (notStored.has(entries[i]!)) continue;
-      logger.warn(
+      scope.logger.warn(
         { ...this.#bindings(item), processor: item.processor?.name, err: item.error, sink: sink.kind },
         `quarantined: ${item.error?.name}`,
       );
@@ -525,43 +648,28 @@ export class BatchEngine {
   /** Phase 5: the response — the lowest retry-fate sequence number per shard. */
   #report(items: WorkItem[], windows: WindowState | undefined): BatchResult {
     const counts = emptyFateCounts();
-    const outcomes: RecordOutcome[] = new Array(items.length);
     for (let i = 0; i < items.length; i++) {
-      const item = items[i]!;
-      const fate = item.fate ?? Fate.failed;
-      counts[fate]++;
-      const base = item.entry.ok ? item.entry.record : item.entry.failure;
-      outcomes[i] = {
-        index: base.index,
-        shardId: base.shardId,
-        sequenceNumber: item.sequenceNumber,
-        subSequenceNumber: item.record?.source === 'kinesis' ? item.record.subSequenceNumber : undefined,
-        // The record's own key: an undecodable record without one is ordered under an internal key.
-        partitionKey: item.entry.ok ? item.orderingKey : item.entry.failure.partitionKey,
-        processor: item.processor?.name,
-        fate,
-        error: item.error,
-      };
+      const item = items[i] as WorkItem;
+      item.fate ??= Fate.failed;
+      counts[item.fate]++;
     }
-    const batchItemFailures = checkpointFailures(outcomes);
-    const response: StreamBatchResponse = { batchItemFailures };
+    const response: StreamBatchResponse = { batchItemFailures: checkpointFailures(items as CheckpointItem[]) };
     if (windows !== undefined) response.state = windows.toResponseState();
-    return { response, outcomes, counts };
+    return new EngineResult(response, counts, items);
   }
 
-  #observe(result: BatchResult, items: readonly WorkItem[], logger: Logger, durationMs: number): void {
-    let oldest = Number.POSITIVE_INFINITY;
-    for (const item of items) {
-      const arrival = item.record?.approximateArrivalMs;
-      if (arrival !== undefined && arrival < oldest) oldest = arrival;
-    }
-    const iteratorAgeMs = Number.isFinite(oldest) ? Math.max(0, Date.now() - oldest) : 0;
+  #observe(result: BatchResult, items: readonly WorkItem[], scope: InvocationScope, started: number): void {
+    const { logger, metrics } = this.#options;
     const { counts } = result;
-    for (const [i, outcome] of result.outcomes.entries()) {
-      if (outcome.fate === Fate.failed) {
-        const entry = items[i]!.entry;
+    // Record-level lines are built only when their level is on.
+    if (counts.failed > 0 && levelEnabled(scope, 'warn')) {
+      const { outcomes } = result;
+      for (let i = 0; i < outcomes.length; i++) {
+        const outcome = outcomes[i] as RecordOutcome;
+        if (outcome.fate !== Fate.failed) continue;
+        const entry = (items[i] as WorkItem).entry;
         const source = entry.ok ? entry.record.source : entry.failure.source;
-        logger.warn(
+        scope.logger.warn(
           {
             shardId: outcome.shardId,
             sequenceNumber: outcome.sequenceNumber,
@@ -574,17 +682,36 @@ export class BatchEngine {
         );
       }
     }
-    logger.info(
-      {
+    const info = levelEnabled(scope, 'info');
+    if (!info && metrics === undefined) return;
+    const durationMs = performance.now() - started;
+    let oldest = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < items.length; i++) {
+      const arrival = (items[i] as WorkItem).record?.approximateArrivalMs;
+      if (arrival !== undefined && arrival < oldest) oldest = arrival;
+    }
+    const iteratorAgeMs = Number.isFinite(oldest) ? Math.max(0, Date.now() - oldest) : 0;
+    if (info) {
+      // Through the root logger with the invocation's bindings inline: the same line as through the child
+      // logger (which may not exist), built as one literal (object spreads here cost more than pino's write).
+      const line: BatchDoneLine = {
+        awsRequestId: scope.awsRequestId,
+        stream: this.#options.streamName,
         records: items.length,
-        ...counts,
+        processed: counts.processed,
+        duplicate: counts.duplicate,
+        ignored: counts.ignored,
+        quarantined: counts.quarantined,
+        failed: counts.failed,
+        blocked: counts.blocked,
+        deferred: counts.deferred,
         batchItemFailures: result.response.batchItemFailures.length,
         durationMs: Math.round(durationMs * 100) / 100,
         iteratorAgeMs,
-      },
-      'batch done',
-    );
-    this.#options.metrics?.publish({
+      };
+      logger.info(line, 'batch done');
+    }
+    metrics?.publish({
       recordsIn: items.length,
       processed: counts.processed + counts.duplicate,
       failed: counts.failed + counts.blocked + counts.deferred,

@@ -21,13 +21,14 @@ export interface CheckpointInput {
  * ```
  */
 export function checkpointFailures(outcomes: Iterable<CheckpointInput>): BatchItemFailure[] {
-  const lowest = new Map<string | undefined, string>();
+  let lowest: Map<string | undefined, string> | undefined;
   for (const outcome of outcomes) {
     if (!RETRY_FATES.has(outcome.fate as never) || outcome.sequenceNumber === undefined) continue;
+    lowest ??= new Map();
     const current = lowest.get(outcome.shardId);
     if (current === undefined || compareSequenceNumbers(outcome.sequenceNumber, current) < 0) {
       lowest.set(outcome.shardId, outcome.sequenceNumber);
     }
   }
-  return Array.from(lowest.values(), (itemIdentifier) => ({ itemIdentifier }));
+  return lowest === undefined ? [] : Array.from(lowest.values(), (itemIdentifier) => ({ itemIdentifier }));
 }

@@ -1,4 +1,5 @@
 import type { AnyProcessor } from '../config/processor.js';
+import { DecodedKinesisRecord } from '../records/kinesis-record.js';
 import type { StreamRecord } from '../records/stream-record.js';
 import { SchemaValidationError } from './errors.js';
 import { toError } from './thrown-value.js';
@@ -17,7 +18,8 @@ export function rawPayload(record: StreamRecord, processor: AnyProcessor): unkno
   if (record.source === 'dynamodb') return record.newImage ?? record.oldImage ?? record.keys;
   switch (processor.format ?? 'json') {
     case 'json':
-      return record.json();
+      // Parsed for validation without being kept on the record (see DecodedKinesisRecord.parseJson).
+      return record instanceof DecodedKinesisRecord ? record.parseJson() : record.json();
     case 'text':
       return record.text();
     default:
@@ -55,7 +57,9 @@ export function validatePayload(processor: AnyProcessor, value: unknown): unknow
 }
 
 /**
- * The DynamoDB old image validated by the processor's schema, or `undefined` when absent or invalid.
+ * The DynamoDB old image validated by the processor's schema, or `undefined` when absent or when it fails
+ * the schema. Reading `record.oldImage` unmarshalls it on a MODIFY (first read only), so this throws the
+ * record's `InvalidImageError` when the old image cannot be unmarshalled.
  *
  * @example
  * ```ts

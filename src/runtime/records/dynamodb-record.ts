@@ -60,11 +60,135 @@ function isTtlDelete(eventName: DynamoDBEventName, userIdentity: unknown): boole
   return identity?.type === 'Service' && identity.principalId === 'dynamodb.amazonaws.com';
 }
 
+/** Marks the old image as not unmarshalled yet (`undefined` means "no OldImage"). */
+const NOT_YET = Symbol('not yet');
+
 /**
- * Decodes one Lambda DynamoDB Streams record into `out`: Keys, NewImage and OldImage unmarshalled,
- * `partitionKey` = canonical JSON of the keys. A record that cannot be decoded becomes one
- * `{ ok: false }` entry (with `sequenceNumber` `undefined` when the record has none, and the
- * partition key when the Keys could be read); this function never throws for bad record content.
+ * A decoded DynamoDB Streams record. `Keys` and `NewImage` are unmarshalled when it is decoded; `OldImage`
+ * too when it is the payload (no `NewImage`: a REMOVE). Next to a `NewImage` the old image is unmarshalled
+ * on first read of {@link DecodedDynamoDBRecord.oldImage} (`ctx.oldImage`, `ctx.previous`), at most once: a
+ * processor that never reads it does not pay for it. An invalid one then throws its `InvalidImageError` on
+ * that read, and on every later read. The memo slot is `#private`, so it does not show up in logs.
+ *
+ * @example
+ * ```ts
+ * const [entry] = decodeEvent(event).entries;
+ * if (entry?.ok && entry.record.source === 'dynamodb') entry.record.oldImage; // unmarshalled now
+ * ```
+ */
+export class DecodedDynamoDBRecord implements DynamoDBRecord {
+  // `declare`d: the constructor creates each field once, in this order (see DecodedKinesisRecord).
+  declare readonly source: 'dynamodb';
+  declare readonly index: number;
+  declare readonly eventID: string;
+  declare readonly eventName: DynamoDBEventName;
+  declare readonly eventSourceARN: string;
+  declare readonly awsRegion: string;
+  declare readonly shardId: string | undefined;
+  declare readonly sequenceNumber: string;
+  declare readonly partitionKey: string;
+  declare readonly approximateArrivalMs: number;
+  declare readonly sizeBytes: number;
+  declare readonly tableName: string;
+  declare readonly keys: Record<string, unknown>;
+  declare readonly newImage: Record<string, unknown> | undefined;
+  declare readonly rawKeys: Record<string, AttributeValue>;
+  declare readonly streamViewType: string | undefined;
+  declare readonly isTtlDelete: boolean;
+  declare readonly raw: DynamoDBStreamRecord;
+  #oldImage: Record<string, unknown> | undefined | typeof NOT_YET;
+  #oldImageError: Error | undefined;
+
+  constructor(
+    raw: DynamoDBStreamRecord,
+    stream: NonNullable<DynamoDBStreamRecord['dynamodb']>,
+    index: number,
+    shardId: string | undefined,
+    tableName: string,
+    partitionKey: string,
+    approximateArrivalMs: number,
+    keys: Record<string, unknown>,
+    newImage: Record<string, unknown> | undefined,
+    oldImage: Record<string, unknown> | undefined | typeof NOT_YET,
+  ) {
+    const eventName = raw.eventName as DynamoDBEventName;
+    this.source = 'dynamodb';
+    this.index = index;
+    this.eventID = raw.eventID as string;
+    this.eventName = eventName;
+    this.eventSourceARN = raw.eventSourceARN as string;
+    this.awsRegion = raw.awsRegion as string;
+    this.shardId = shardId;
+    this.sequenceNumber = stream.SequenceNumber as string;
+    this.partitionKey = partitionKey;
+    this.approximateArrivalMs = approximateArrivalMs;
+    this.sizeBytes = stream.SizeBytes as number;
+    this.tableName = tableName;
+    this.keys = keys;
+    this.newImage = newImage;
+    this.rawKeys = stream.Keys as Record<string, AttributeValue>;
+    this.streamViewType = stream.StreamViewType;
+    this.isTtlDelete = isTtlDelete(eventName, raw.userIdentity);
+    this.raw = raw;
+    this.#oldImage = oldImage;
+  }
+
+  /**
+   * The unmarshalled `OldImage`, `undefined` when the record has none. Unmarshalled on first read when the
+   * record also has a `NewImage`; throws `InvalidImageError` (a `PermanentError`: the record is quarantined
+   * when it reaches the engine) when the old image is not what DynamoDB emits.
+   */
+  get oldImage(): Record<string, unknown> | undefined {
+    if (this.#oldImage !== NOT_YET) return this.#oldImage;
+    if (this.#oldImageError !== undefined) throw this.#oldImageError;
+    const identity = { eventID: this.eventID, sequenceNumber: this.sequenceNumber };
+    try {
+      this.#oldImage = unmarshallImage(this.raw.dynamodb?.OldImage, 'OldImage', identity);
+    } catch (error) {
+      this.#oldImageError = error as Error;
+      throw error;
+    }
+    return this.#oldImage;
+  }
+
+  /** Every field, the old image included when it can be unmarshalled: what `JSON.stringify` and loggers see. */
+  toJSON(): Record<string, unknown> {
+    let oldImage: Record<string, unknown> | undefined;
+    try {
+      oldImage = this.oldImage;
+    } catch {
+      oldImage = undefined;
+    }
+    return {
+      source: this.source,
+      index: this.index,
+      eventID: this.eventID,
+      eventName: this.eventName,
+      eventSourceARN: this.eventSourceARN,
+      awsRegion: this.awsRegion,
+      shardId: this.shardId,
+      sequenceNumber: this.sequenceNumber,
+      partitionKey: this.partitionKey,
+      approximateArrivalMs: this.approximateArrivalMs,
+      sizeBytes: this.sizeBytes,
+      tableName: this.tableName,
+      keys: this.keys,
+      newImage: this.newImage,
+      oldImage,
+      rawKeys: this.rawKeys,
+      streamViewType: this.streamViewType,
+      isTtlDelete: this.isTtlDelete,
+      raw: this.raw,
+    };
+  }
+}
+
+/**
+ * Decodes one Lambda DynamoDB Streams record into `out`: Keys and NewImage unmarshalled (OldImage too when
+ * there is no NewImage; otherwise on first read, see {@link DecodedDynamoDBRecord}), `partitionKey` =
+ * canonical JSON of the keys. A record that cannot be decoded becomes one `{ ok: false }` entry (with
+ * `sequenceNumber` `undefined` when the record has none, and the partition key when the Keys could be
+ * read); this function never throws for bad record content.
  *
  * @example
  * ```ts
@@ -100,7 +224,6 @@ export function decodeDynamoDBRecord(raw: unknown, index: number, context: Decod
   if (problem !== undefined) {
     error = new MalformedRecordError(identity, problem[0], problem[1]);
   } else if (error === undefined) {
-    const lambdaRecord = raw as DynamoDBStreamRecord;
     const stream = change as NonNullable<DynamoDBStreamRecord['dynamodb']>;
     const sizeBytes = stream.SizeBytes as number;
     try {
@@ -109,29 +232,25 @@ export function decodeDynamoDBRecord(raw: unknown, index: number, context: Decod
       }
       const newImage =
         stream.NewImage === undefined ? undefined : unmarshallImage(stream.NewImage, 'NewImage', identity);
+      // The old image is the payload only without a new one; next to one it waits for its first reader.
       const oldImage =
-        stream.OldImage === undefined ? undefined : unmarshallImage(stream.OldImage, 'OldImage', identity);
-      const decoded: DynamoDBRecord = {
-        source: 'dynamodb',
+        stream.OldImage === undefined
+          ? undefined
+          : newImage === undefined
+            ? unmarshallImage(stream.OldImage, 'OldImage', identity)
+            : NOT_YET;
+      const decoded = new DecodedDynamoDBRecord(
+        raw as DynamoDBStreamRecord,
+        stream,
         index,
-        eventID: eventID as string,
-        eventName: lambdaRecord.eventName as DynamoDBEventName,
-        eventSourceARN: eventSourceARN as string,
-        awsRegion: lambdaRecord.awsRegion as string,
         shardId,
-        sequenceNumber: sequenceNumber as string,
-        partitionKey: partitionKey as string,
-        approximateArrivalMs: Math.round(creationSeconds(stream.ApproximateCreationDateTime, context) * 1000),
-        sizeBytes,
-        tableName: tableName as string,
-        keys: keys as Record<string, unknown>,
+        tableName as string,
+        partitionKey as string,
+        Math.round(creationSeconds(stream.ApproximateCreationDateTime, context) * 1000),
+        keys as Record<string, unknown>,
         newImage,
         oldImage,
-        rawKeys: stream.Keys as Record<string, AttributeValue>,
-        streamViewType: stream.StreamViewType,
-        isTtlDelete: isTtlDelete(lambdaRecord.eventName as DynamoDBEventName, lambdaRecord.userIdentity),
-        raw: lambdaRecord,
-      };
+      );
       out.push({ ok: true, record: decoded });
       return;
     } catch (imageError) {

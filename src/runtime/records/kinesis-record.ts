@@ -33,22 +33,24 @@ const NOT_YET = Symbol('not yet');
  * ```
  */
 export class DecodedKinesisRecord implements KinesisRecord {
-  readonly source = 'kinesis' as const;
-  readonly eventName = 'aws:kinesis:record' as const;
-  readonly index: number;
-  readonly eventID: string;
-  readonly eventSourceARN: string;
-  readonly awsRegion: string;
-  readonly shardId: string;
-  readonly sequenceNumber: string;
-  readonly subSequenceNumber: number | undefined;
-  readonly partitionKey: string;
-  readonly explicitHashKey: string | undefined;
-  readonly streamName: string;
-  readonly approximateArrivalMs: number;
-  readonly sizeBytes: number;
-  readonly data: Uint8Array;
-  readonly raw: KinesisStreamRecord;
+  // `declare`d: the constructor creates each field once, in this order (a class field would first be
+  // defined as `undefined` and then assigned: two stores per field and record).
+  declare readonly source: 'kinesis';
+  declare readonly eventName: 'aws:kinesis:record';
+  declare readonly index: number;
+  declare readonly eventID: string;
+  declare readonly eventSourceARN: string;
+  declare readonly awsRegion: string;
+  declare readonly shardId: string;
+  declare readonly sequenceNumber: string;
+  declare readonly subSequenceNumber: number | undefined;
+  declare readonly partitionKey: string;
+  declare readonly explicitHashKey: string | undefined;
+  declare readonly streamName: string;
+  declare readonly approximateArrivalMs: number;
+  declare readonly sizeBytes: number;
+  declare readonly data: Uint8Array;
+  declare readonly raw: KinesisStreamRecord;
   #text: string | typeof NOT_YET = NOT_YET;
   #json: unknown = NOT_YET;
   #failure: Error | undefined;
@@ -63,6 +65,8 @@ export class DecodedKinesisRecord implements KinesisRecord {
     explicitHashKey: string | undefined,
     data: Uint8Array,
   ) {
+    this.source = 'kinesis';
+    this.eventName = 'aws:kinesis:record';
     this.index = index;
     this.eventID = raw.eventID;
     this.eventSourceARN = raw.eventSourceARN;
@@ -82,6 +86,37 @@ export class DecodedKinesisRecord implements KinesisRecord {
   /** `data` as UTF-8 text; throws {@link InvalidUtf8Error}. Decoded at most once. */
   text(): string {
     if (this.#text !== NOT_YET) return this.#text;
+    this.#text = this.#decodeText();
+    return this.#text;
+  }
+
+  /** `data` parsed as JSON; throws {@link InvalidJsonError} (or {@link InvalidUtf8Error}). Parsed at most once. */
+  json(): unknown {
+    if (this.#json !== NOT_YET) return this.#json;
+    this.#json = this.parseJson();
+    return this.#json;
+  }
+
+  /**
+   * `data` parsed as JSON like {@link DecodedKinesisRecord.json}, but the value is not kept (the text neither):
+   * what the engine validates and then drops, so that a batch's parsed payloads do not live until the
+   * batch ends (that retention was a third of a 100-record batch's garbage-collection time, and most of
+   * it at 10 000 records). Returns the kept value when `json()` was called before; a failure is kept.
+   */
+  parseJson(): unknown {
+    if (this.#json !== NOT_YET) return this.#json;
+    if (this.#failure !== undefined) throw this.#failure;
+    const text = this.#text !== NOT_YET ? this.#text : this.#decodeText();
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      this.#failure = new InvalidJsonError(this.identity(), error);
+      throw this.#failure;
+    }
+  }
+
+  /** Decodes `data` as UTF-8 (not kept); throws {@link InvalidUtf8Error}, which is kept. */
+  #decodeText(): string {
     if (this.#failure instanceof InvalidUtf8Error) throw this.#failure;
     // Fast path: Node's native decoder, which replaces invalid sequences with U+FFFD. Only when a U+FFFD
     // shows up (invalid bytes, or a real U+FFFD in the data) does the strict decoder decide.
@@ -94,22 +129,7 @@ export class DecodedKinesisRecord implements KinesisRecord {
         throw this.#failure;
       }
     }
-    this.#text = text;
     return text;
-  }
-
-  /** `data` parsed as JSON; throws {@link InvalidJsonError} (or {@link InvalidUtf8Error}). Parsed at most once. */
-  json(): unknown {
-    if (this.#json !== NOT_YET) return this.#json;
-    if (this.#failure !== undefined) throw this.#failure;
-    const text = this.text();
-    try {
-      this.#json = JSON.parse(text);
-    } catch (error) {
-      this.#failure = new InvalidJsonError(this.identity(), error);
-      throw this.#failure;
-    }
-    return this.#json;
   }
 
   private identity(): RecordIdentity {

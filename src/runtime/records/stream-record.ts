@@ -57,7 +57,10 @@ export interface KinesisRecord extends StreamRecordBase {
   readonly raw: KinesisStreamRecord;
   /** `data` as UTF-8 text. Throws `InvalidUtf8Error` when it is not valid UTF-8. Memoised. */
   text(): string;
-  /** `data` parsed as JSON. Throws `InvalidJsonError`. Memoised: parsing happens at most once. */
+  /**
+   * `data` parsed as JSON. Throws `InvalidJsonError`. Memoised: `json()` parses at most once (the engine's
+   * own parse for validation is not kept, so a processor's first `json()` parses again).
+   */
   json(): unknown;
 }
 
@@ -69,6 +72,11 @@ export interface DynamoDBRecord extends StreamRecordBase {
   readonly tableName: string;
   readonly keys: Record<string, unknown>;
   readonly newImage: Record<string, unknown> | undefined;
+  /**
+   * The unmarshalled old image. Next to a `NewImage` (a MODIFY) it is unmarshalled on first read, at most
+   * once, and an invalid one throws its `InvalidImageError` on each read; without one (a REMOVE) it is the
+   * payload, unmarshalled when the record is decoded.
+   */
   readonly oldImage: Record<string, unknown> | undefined;
   /** Marshalled images as delivered, for AWS-syntax filter patterns (`dynamodb.NewImage.x.S`). */
   readonly rawKeys: Record<string, AttributeValue>;

@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../../../src/runtime/errors.js';
+import { isoTime } from '../../../src/runtime/observability/json-logger.js';
 import { createLogger, REDACTED, recordBindings } from '../../../src/runtime/observability/logger.js';
 import { dynamodbStreamRecord, kinesisStreamRecord, undecodableKinesisRecord } from '../quarantine/stream-records.js';
 import { captureDestination } from './capture.js';
@@ -167,5 +169,41 @@ describe('recordBindings', () => {
       eventID: record.eventID,
       msg: 'schema violation',
     });
+  });
+});
+
+describe('isoTime', () => {
+  it('gives the text of Date#toISOString for any instant, in any order of calls', () => {
+    // Arrange: instants of years 0000–9999, often within one second of each other
+    const base = fc.integer({ min: -62_167_219_200_000, max: 253_402_300_799_000 });
+    const instants = fc.array(
+      fc.oneof(
+        base,
+        base.chain((t) => fc.integer({ min: 0, max: 999 }).map((ms) => Math.floor(t / 1000) * 1000 + ms)),
+      ),
+      { minLength: 1, maxLength: 20 },
+    );
+
+    // Assert
+    fc.assert(
+      fc.property(instants, (list) => {
+        for (const now of list) expect(isoTime(now)).toBe(`,"time":"${new Date(now).toISOString()}"`);
+      }),
+    );
+  });
+
+  it('stamps every line with the current time in ISO-8601', () => {
+    // Arrange
+    const destination = captureDestination();
+    const logger = createLogger({ destination });
+    const before = Date.now();
+
+    // Act
+    logger.info('tick');
+
+    // Assert
+    const time = Date.parse(String(destination.lines()[0]?.time));
+    expect(time).toBeGreaterThanOrEqual(before);
+    expect(time).toBeLessThanOrEqual(Date.now());
   });
 });

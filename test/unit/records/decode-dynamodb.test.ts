@@ -181,6 +181,67 @@ describe('decodeEvent: DynamoDB Streams', () => {
     expect(failed.sequenceNumber).toBe(record.dynamodb?.SequenceNumber);
   });
 
+  it('unmarshalls a MODIFY’s OldImage on first read: an invalid one throws its InvalidImageError on every read', () => {
+    // Arrange
+    const orders = new DynamoDBEventFactory();
+    const record = orders.record({
+      eventName: 'MODIFY',
+      keys: { id: 'o-1' },
+      newImage: { id: 'o-1', status: 'PAID' },
+      rawOldImage: { id: { S: 'o-1' }, total: { N: '9007199254740993' } },
+    });
+
+    // Act
+    const decoded = dynamoRecord(decodeEvent(orders.event([record])).entries[0]);
+    const first = (() => {
+      try {
+        return decoded.oldImage;
+      } catch (error) {
+        return error;
+      }
+    })();
+
+    // Assert: decoding succeeded; the old image fails when read, the same error each time
+    expect(decoded.newImage).toEqual({ id: 'o-1', status: 'PAID' });
+    expect(first).toBeInstanceOf(InvalidImageError);
+    expect(first).toMatchObject({ image: 'OldImage', path: 'OldImage.total', sequenceNumber: decoded.sequenceNumber });
+    expect(() => decoded.oldImage).toThrow(first as Error);
+    expect(JSON.parse(JSON.stringify(decoded))).not.toHaveProperty('oldImage');
+  });
+
+  it('gives a valid MODIFY old image on read, once, and in JSON', () => {
+    // Arrange
+    const orders = new DynamoDBEventFactory();
+    const event = orders.event([orders.modify({ id: 'o-1' }, { id: 'o-1', v: 1 }, { id: 'o-1', v: 2 })]);
+
+    // Act
+    const decoded = dynamoRecord(decodeEvent(event).entries[0]);
+
+    // Assert
+    expect(decoded.oldImage).toEqual({ id: 'o-1', v: 1 });
+    expect(decoded.oldImage).toBe(decoded.oldImage);
+    expect(JSON.parse(JSON.stringify(decoded))).toMatchObject({ oldImage: { id: 'o-1', v: 1 }, newImage: { v: 2 } });
+  });
+
+  it('reports a REMOVE whose OldImage (its payload) is invalid as undecodable', () => {
+    // Arrange
+    const orders = new DynamoDBEventFactory();
+    const event = orders.event([
+      orders.record({
+        eventName: 'REMOVE',
+        keys: { id: 'o-1' },
+        rawOldImage: { id: { S: 'o-1' }, bad: { Z: '1' } } as unknown as AttributeMap,
+      }),
+    ]);
+
+    // Act
+    const failed = failure(decodeEvent(event).entries[0]);
+
+    // Assert
+    expect(failed.error).toBeInstanceOf(InvalidImageError);
+    expect((failed.error as InvalidImageError).image).toBe('OldImage');
+  });
+
   it('accepts numbers up to ±(2^53 - 1) and decimals', () => {
     // Arrange
     const orders = new DynamoDBEventFactory();
