@@ -17,18 +17,20 @@ afterEach(async () => {
 });
 
 describe('shardflow dev', () => {
-  it('prints the endpoints, processes records put from outside, and stops after --duration leaving no Java process', async () => {
+  it('prints the endpoints, processes records put from outside, reports its event counts and stops leaving no Java process', async () => {
     // Arrange
     const project = await makeProject(clicksProject({ withOrders: true }));
     projects.push(project);
-    const dev = startCli(['dev', '--data-dir', 'data', '--duration', '3'], project);
+    const dev = startCli(['dev', '--data-dir', 'data'], project);
     const [, endpoint] = await dev.waitForOutput(/^ {2}kinesis +(http:\S+)$/m);
     const [, javaPid] = await dev.waitForOutput(/DynamoDB Local pid (\d+)/);
-    await dev.waitForOutput(/^ready: 2 stream\(s\) running for 3s$/m);
+    await dev.waitForOutput(/^ready: 2 stream\(s\) running \(Ctrl-C to stop\)$/m);
     const clicks = Array.from({ length: 20 }, (_, n) => ({ user: `u-${n % 4}`, n }));
 
-    // Act
+    // Act: put, wait until the status says every record is done (a condition, not a duration), then stop.
     await putClicks(endpoint!, clicks);
+    await dev.waitForOutput(/^status clicks .* done 20 /m);
+    dev.child.kill('SIGINT');
     const result = await dev.exited;
 
     // Assert
@@ -42,6 +44,20 @@ describe('shardflow dev', () => {
     expect(result.stdout).toMatch(/^status clicks +\d+\.\d rec\/s {2}done \d+ {2}retries \d+/m);
     expect(summaryOf(result.stdout, 'clicks')).toMatchObject({ read: 20, done: 20, discarded: 0, functionErrors: 0 });
     expect(summaryOf(result.stdout, 'orders')).toMatchObject({ read: 0, done: 0 });
+    // The mapping's event counts, named as a deployed mapping's EventCount metrics, in the summary and as EMF.
+    expect(result.stdout).toMatch(
+      /^events clicks: PolledEventCount=20 FilteredOutEventCount=0 InvokedEventCount=20 FailedInvokeEventCount=0 DroppedEventCount=0 OnFailureDestinationDeliveredEventCount=0$/m,
+    );
+    const emf = (await readFile(join(project, 'data', 'dev-metrics.emf.ndjson'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(emf.find((line) => String(line.FunctionName).endsWith('-local-clicks'))).toMatchObject({
+      EventSourceMappingUUID: expect.any(String),
+      PolledEventCount: 20,
+      InvokedEventCount: 20,
+      DroppedEventCount: 0,
+    });
     const log = (await readFile(join(project, 'data', 'dev.log'), 'utf8'))
       .trim()
       .split('\n')

@@ -8,9 +8,10 @@ import { CliUsageError, ExitCode } from '../errors.js';
 import { loadConfig, selectStreams } from '../load-config.js';
 import { formatDevBanner } from './dev-banner.js';
 import { devStatePath, removeDevState, runningDev, writeDevState } from './dev-state.js';
+import { writeEventCountsEmf } from './event-counts-emf.js';
 import { connectExternal, type ExternalEndpoints, type ExternalServices, hasEndpoints } from './external-services.js';
 import { shownPath } from './shown-path.js';
-import { formatSummaryLine, StatusBoard, StatusSampler } from './status-board.js';
+import { formatEventCountsLine, formatSummaryLine, StatusBoard, StatusSampler } from './status-board.js';
 
 /** Options of `shardflow dev`. */
 export interface DevOptions {
@@ -79,6 +80,7 @@ export async function runDev(options: DevOptions, io: DevIo = { stdout: process.
   const names = options.streams?.length ? [...options.streams] : Object.keys(loaded.streams);
   const config = selectStreams(loaded, names);
   const logFile = join(dataDir, 'dev.log');
+  const emfFile = join(dataDir, 'dev-metrics.emf.ndjson');
   const noColor = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
   const board = new StatusBoard(io.stdout, { live: io.stdout.isTTY === true, color: !noColor });
   const terminal: TextOutput = {
@@ -187,9 +189,13 @@ export async function runDev(options: DevOptions, io: DevIo = { stdout: process.
       }\n`,
     );
 
-    const sampler = new StatusSampler(run.mappings);
+    const { mappings } = run;
+    const sampler = new StatusSampler(mappings);
     sampler.sample();
     const timer = setInterval(() => board.update(sampler.sample()), options.statusIntervalMs ?? 1000);
+    // The mappings' event counts as EMF, once a minute (CloudWatch's period for the deployed mappings' metrics).
+    const emfTimer = setInterval(() => writeEventCountsEmf(emfFile, config.service, mappings), 60_000);
+    emfTimer.unref();
     let durationTimer: NodeJS.Timeout | undefined;
     const duration =
       options.durationSeconds === undefined
@@ -199,6 +205,7 @@ export async function runDev(options: DevOptions, io: DevIo = { stdout: process.
           });
     const reason = await Promise.race([stop.requested, ...(duration ? [duration] : [])]);
     clearInterval(timer);
+    clearInterval(emfTimer);
     clearTimeout(durationTimer);
     board.update(sampler.sample(), true);
     board.release();
@@ -208,9 +215,11 @@ export async function runDev(options: DevOptions, io: DevIo = { stdout: process.
     io.stdout.write(`stopped after ${seconds}s\n`);
     for (const [name, mapping] of run.mappings) {
       const status = mapping.status();
-      io.stdout.write(`${formatSummaryLine(name, status)}\n`);
-      logger.info({ stream: name, status }, 'dev summary');
+      const events = mapping.eventCounts();
+      io.stdout.write(`${formatSummaryLine(name, status)}\n${formatEventCountsLine(name, events)}\n`);
+      logger.info({ stream: name, status, events }, 'dev summary');
     }
+    writeEventCountsEmf(emfFile, config.service, run.mappings);
     return ExitCode.ok;
   } finally {
     // On an error path, still release everything (stop() is idempotent).

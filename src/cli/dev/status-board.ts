@@ -1,3 +1,4 @@
+import { ESM_EVENT_COUNT_METRICS, type EsmEventCounts } from '../../local/esm/event-counts.js';
 import type { EsmStatus } from '../../local/esm/event-source-mapping.js';
 import type { TextOutput } from '../cli-logger.js';
 
@@ -243,6 +244,22 @@ export function formatSummaryLine(stream: string, status: EsmStatus): string {
   return `summary ${stream}: ${Object.entries(fields)
     .map(([key, value]) => `${key}=${value}`)
     .join(' ')}`;
+}
+
+/**
+ * The line `shardflow dev` prints at the end per stream with the mapping's event counts, named as AWS's
+ * `EventCount` metrics of a deployed mapping (`MetricsConfig`), so local and cloud figures read alike.
+ *
+ * @example
+ * ```ts
+ * formatEventCountsLine('clicks', counts); // 'events clicks: PolledEventCount=10 FilteredOutEventCount=0 …'
+ * ```
+ */
+export function formatEventCountsLine(stream: string, counts: EsmEventCounts): string {
+  const fields = (Object.entries(ESM_EVENT_COUNT_METRICS) as [keyof EsmEventCounts, string][]).map(
+    ([key, metric]) => `${metric}=${counts[key]}`,
+  );
+  return `events ${stream}: ${fields.join(' ')}`;
 }
 
 /** `1234567` → `1,234,567`. */

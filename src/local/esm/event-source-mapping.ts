@@ -260,6 +260,11 @@ export class LocalEventSourceMapping {
     return this.#countedFn;
   }
 
+  /** The mapping's UUID (its checkpoints and its on-failure records' keys carry it, as in AWS). */
+  get uuid(): string {
+    return this.#o.uuid;
+  }
+
   /** The mapping's event counts, as AWS's `EventCount` metrics report them (see `event-counts.ts`). */
   eventCounts(): EsmEventCounts {
     return this.#events.counts({ polled: this.counters.recordsRead, filteredOut: this.counters.recordsFiltered });
