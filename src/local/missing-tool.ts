@@ -51,11 +51,15 @@ export class MissingToolError extends ShardflowError {
 
   constructor(packageName: string, options?: ErrorOptions) {
     const neededFor = NEEDED_FOR[packageName] ?? "shardflow's local tooling";
-    const range = shardflowPackageJson().optionalDependencies[packageName];
+    const own = shardflowPackageJson();
+    const peer = own.peerDependencies[packageName];
+    const range = own.optionalDependencies[packageName] ?? peer;
     const installCommand = `npm install --save-dev '${range === undefined ? packageName : `${packageName}@${range}`}'`;
     super(
       `${packageName} is not installed, needed for ${neededFor}: run \`${installCommand}\` ` +
-        '(an optional dependency of shardflow, skipped by `npm install --omit=optional`)',
+        (peer !== undefined
+          ? '(an optional peer dependency of shardflow, installed by the services that need it)'
+          : '(an optional dependency of shardflow, skipped by `npm install --omit=optional`)'),
       options,
     );
     this.packageName = packageName;
@@ -148,7 +152,9 @@ function asMissingTool(error: unknown, packageName: string): unknown {
 
 function isTool(packageName: string): boolean {
   return (
-    Object.hasOwn(NEEDED_FOR, packageName) || Object.hasOwn(shardflowPackageJson().optionalDependencies, packageName)
+    Object.hasOwn(NEEDED_FOR, packageName) ||
+    Object.hasOwn(shardflowPackageJson().optionalDependencies, packageName) ||
+    Object.hasOwn(shardflowPackageJson().peerDependencies, packageName)
   );
 }
 

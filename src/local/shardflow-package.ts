@@ -8,6 +8,12 @@ export interface ShardflowPackageJson {
   readonly dependencies: Readonly<Record<string, string>>;
   /** The local and deploy tooling (emulators, tsx, commander …), left out by `npm install --omit=optional`. */
   readonly optionalDependencies: Readonly<Record<string, string>>;
+  /**
+   * What the user installs when they need it: zod, Powertools, the CDK, and the DynamoDB Local jar package
+   * (`amplify-dynamodb-simulator`: with its own dependencies about 380 MB, so only for services with a
+   * DynamoDB stream).
+   */
+  readonly peerDependencies: Readonly<Record<string, string>>;
   /** shardflow's own development tools; `shardflow init` pins a new service's tools to these ranges. */
   readonly devDependencies: Readonly<Record<string, string>>;
 }
@@ -34,6 +40,7 @@ export function shardflowPackageJson(): ShardflowPackageJson {
       version: String(raw.version),
       dependencies: ranges(raw.dependencies),
       optionalDependencies: ranges(raw.optionalDependencies),
+      peerDependencies: ranges(raw.peerDependencies),
       devDependencies: ranges(raw.devDependencies),
     };
   }

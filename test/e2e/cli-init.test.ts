@@ -23,7 +23,12 @@ const SCAFFOLD = [
 ];
 
 let root: string;
-let own: { version: string; devDependencies: Record<string, string>; exports: Record<string, unknown> };
+let own: {
+  version: string;
+  devDependencies: Record<string, string>;
+  peerDependencies: Record<string, string>;
+  exports: Record<string, unknown>;
+};
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'shardflow-init-'));
   own = JSON.parse(await readFile(join(REPO, 'package.json'), 'utf8'));
@@ -77,6 +82,7 @@ describe('shardflow init', () => {
       dependencies: { zod: own.devDependencies.zod },
       devDependencies: {
         '@types/node': own.devDependencies['@types/node'],
+        'amplify-dynamodb-simulator': own.peerDependencies['amplify-dynamodb-simulator'],
         shardflow: `^${own.version}`,
         typescript: own.devDependencies.typescript,
         vitest: own.devDependencies.vitest,

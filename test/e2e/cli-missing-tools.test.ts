@@ -8,9 +8,12 @@ import { clicksJavaScriptProject, clicksProject, kinesisSampleEvent } from './fi
 // `npm install --omit=optional` leaves a project: the command prints one line naming the package and its
 // install command, and exits 2.
 let optionalDependencies: Record<string, string>;
+let peerDependencies: Record<string, string>;
 let made: ProjectWithout | undefined;
 beforeAll(async () => {
-  optionalDependencies = JSON.parse(await readFile(join(REPO, 'package.json'), 'utf8')).optionalDependencies;
+  const own = JSON.parse(await readFile(join(REPO, 'package.json'), 'utf8'));
+  optionalDependencies = own.optionalDependencies;
+  peerDependencies = own.peerDependencies;
 });
 afterEach(async () => {
   if (made) await removeProject(made.root);
@@ -19,10 +22,13 @@ afterEach(async () => {
 
 /** The one line the CLI prints for a missing package. */
 function missingToolLine(packageName: string, neededFor: string): string {
+  const peer = peerDependencies[packageName];
   return (
     `MissingToolError: ${packageName} is not installed, needed for ${neededFor}: run ` +
-    `\`npm install --save-dev '${packageName}@${optionalDependencies[packageName]}'\` ` +
-    '(an optional dependency of shardflow, skipped by `npm install --omit=optional`)\n'
+    `\`npm install --save-dev '${packageName}@${optionalDependencies[packageName] ?? peer}'\` ` +
+    (peer !== undefined
+      ? '(an optional peer dependency of shardflow, installed by the services that need it)\n'
+      : '(an optional dependency of shardflow, skipped by `npm install --omit=optional`)\n')
   );
 }
 

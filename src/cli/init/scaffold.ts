@@ -11,6 +11,8 @@ const SERVICE_PLACEHOLDER = /__SERVICE__/g;
 const STORED_AS: Readonly<Record<string, string>> = { gitignore: '.gitignore' };
 /** The development tools a new service lists, at the ranges shardflow itself is developed with. */
 const DEV_TOOLS = ['@types/node', 'typescript', 'vitest'] as const;
+/** The package that ships DynamoDB Local's jar. */
+const DYNAMODB_LOCAL_PACKAGE = 'amplify-dynamodb-simulator';
 
 /** What a new service is made of. */
 export interface ScaffoldOptions {
@@ -65,6 +67,12 @@ export function servicePackageJson(options: ScaffoldOptions): string {
   };
   const devDependencies: Record<string, string> = { shardflow: options.shardflowSpec ?? `^${own.version}` };
   for (const tool of DEV_TOOLS) devDependencies[tool] = range(tool);
+  // The scaffold's `orders` stream reads a DynamoDB table: `shardflow dev` needs DynamoDB Local's jar package,
+  // an optional peer of shardflow (its range in shardflow's peerDependencies, the one place it is written).
+  const dynamodbLocal = own.peerDependencies[DYNAMODB_LOCAL_PACKAGE];
+  if (dynamodbLocal === undefined)
+    throw new Error(`shardflow's package.json has no peerDependency ${DYNAMODB_LOCAL_PACKAGE}`);
+  devDependencies[DYNAMODB_LOCAL_PACKAGE] = dynamodbLocal;
   const manifest = {
     name: options.service,
     version: '0.1.0',

@@ -19,6 +19,7 @@ import {
 const execFileAsync = promisify(execFile);
 let empty: string;
 let optionalDependencies: Record<string, string>;
+let peerDependencies: Record<string, string>;
 const requireFromEmpty = (specifier: string): unknown => createRequire(join(empty, 'index.js'))(specifier);
 const resolveFromEmpty = (specifier: string): string => createRequire(join(empty, 'index.js')).resolve(specifier);
 /**
@@ -61,6 +62,7 @@ beforeAll(async () => {
   empty = await mkdtemp(join(tmpdir(), 'shardflow-missing-tool-'));
   const packageJson = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8'));
   optionalDependencies = packageJson.optionalDependencies;
+  peerDependencies = packageJson.peerDependencies;
   esm = await esmErrors(['tsx/esm/api', '@aws-sdk/client-sns', 'commander', './processors/gone.mjs']);
 });
 afterAll(async () => {
@@ -102,7 +104,7 @@ describe('requireTool', () => {
     expect(error).toMatchObject({
       name: 'MissingToolError',
       packageName: 'amplify-dynamodb-simulator',
-      installCommand: `npm install --save-dev 'amplify-dynamodb-simulator@${optionalDependencies['amplify-dynamodb-simulator']}'`,
+      installCommand: `npm install --save-dev 'amplify-dynamodb-simulator@${peerDependencies['amplify-dynamodb-simulator']}'`,
     });
   });
 
