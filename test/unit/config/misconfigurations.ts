@@ -176,6 +176,12 @@ export const MISCONFIGURATIONS: readonly Misconfiguration[] = [
     'streams.clicks.filterPatterns',
   ),
   row(
+    'a list whose prototype was replaced (`__proto__` written into it)',
+    define({}, { logging: { redact: Object.setPrototypeOf(['email'], {}) } }),
+    'InvalidSettingTypeError',
+    'logging.redact',
+  ),
+  row(
     'logging.redact given as a string',
     define({}, { logging: { redact: 'email' } }),
     'InvalidSettingTypeError',

@@ -140,6 +140,13 @@ function checkList(node: ListSpec, value: unknown, path: string): void {
     const hint = one ? ` (one item is still a list: [${typeof value === 'string' ? quote(value) : '{ … }'}])` : '';
     throw new InvalidSettingTypeError(path, `must be a list of ${node.itemsLabel}, got ${describeValue(value)}${hint}`);
   }
+  if (Object.getPrototypeOf(value) !== Array.prototype) {
+    // `{ __proto__: … }` written into a list (or a list made in another realm): not a list shardflow can read.
+    throw new InvalidSettingTypeError(
+      path,
+      `must be a plain list of ${node.itemsLabel}, got a list with another prototype`,
+    );
+  }
   if (value.length < node.min) {
     const count = node.min === 1 ? `one ${node.itemsLabel.replace(/s$/, '')}` : `${node.min} ${node.itemsLabel}`;
     throw new MissingSettingError(path, `needs at least ${count}`);
