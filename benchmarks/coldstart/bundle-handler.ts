@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
+import { functionBuildOptions, RUNTIME_PROVIDED } from '../../src/deploy/bundle-function.js';
 import { inlineCreateRequirePlugin } from '../../src/deploy/inline-create-require.js';
 import { zipDirectory } from '../../src/deploy/zip-directory.js';
 
@@ -22,24 +23,19 @@ export type BundleVariant = 'deploy' | 'sdk-bundled';
 export const BUNDLE_VARIANTS: readonly BundleVariant[] = ['deploy', 'sdk-bundled'];
 
 /** What the deploy bundler leaves to the Lambda runtime unless `bundleAwsSdk` is set. */
-export const DEPLOY_EXTERNALS = ['@aws-sdk/*'];
+export const DEPLOY_EXTERNALS = RUNTIME_PROVIDED;
 
 /** The Lambda runtime the bundles target (`nodejs24.x` → `node24`, as the deploy bundler maps it). */
 export const LAMBDA_RUNTIME = 'nodejs24.x';
 
-const REQUIRE_BANNER =
-  "import { createRequire as __shardflowCreateRequire } from 'node:module';\nconst require = __shardflowCreateRequire(import.meta.url);";
-
 /**
- * The esbuild options of shardflow's deploy bundler (`bundleFunction` in `src/deploy/bundle-function.ts`),
- * written out again here because that module builds them inline around its generated entry. Keep the two
- * in step. Same plugin (`inlineCreateRequirePlugin`: `createRequire(import.meta.url)('pkg')` bundled, not
- * left to a `node_modules` the zip does not have); the only additions are the `shardflow-source` condition
- * (this repository bundles shardflow from its sources, as a user's bundler would bundle `dist/`; `module` is
- * listed with it because setting `conditions` replaces esbuild's default, which the SDK's packages resolve
- * by) and, for `deploy`, {@link DEPLOY_EXTERNALS}. Not repeated: the deploy bundler's generated
- * entry and its post-build steps (portable source-map paths, chunks named by content hash); its zip of the
- * same one-processor config is within 1 % of this one's (826.7 KB against 821.7 KB, measured).
+ * The esbuild options of shardflow's deploy bundler (`functionBuildOptions` in `src/deploy/bundle-function.ts`),
+ * with the same plugin (`inlineCreateRequirePlugin`); `sdk-bundled` is its `bundleAwsSdk: true`. The only
+ * addition is the `shardflow-source` condition (this repository bundles shardflow from its sources, as a user's
+ * bundler would bundle `dist/`; `module` is listed with it because setting `conditions` replaces esbuild's
+ * default, which the SDK's packages resolve by). Not repeated: the deploy bundler's generated entry and its
+ * post-build steps (portable source-map paths, chunks named by content hash); its zip of the same one-processor
+ * config is within 1 % of this one's (826.7 KB against 821.7 KB, measured).
  *
  * @example
  * ```ts
@@ -48,26 +44,9 @@ const REQUIRE_BANNER =
  */
 export function deployBuildOptions(variant: BundleVariant): BuildOptions {
   return {
-    bundle: true,
-    platform: 'node',
-    target: `node${/^nodejs(\d+)\.x$/.exec(LAMBDA_RUNTIME)![1]}`,
-    format: 'esm',
-    splitting: true,
-    outExtension: { '.js': '.mjs' },
-    chunkNames: 'chunks/[name]-[hash]',
-    mainFields: ['module', 'main'],
+    ...functionBuildOptions({ runtime: LAMBDA_RUNTIME, bundleAwsSdk: variant === 'sdk-bundled' }),
     conditions: ['shardflow-source', 'module'],
-    minify: true,
-    keepNames: true,
-    treeShaking: true,
-    sourcemap: 'linked',
-    sourcesContent: false,
-    legalComments: 'linked',
-    banner: { js: REQUIRE_BANNER },
-    metafile: true,
-    logLevel: 'silent',
     plugins: [inlineCreateRequirePlugin()],
-    ...(variant === 'deploy' ? { external: DEPLOY_EXTERNALS } : {}),
   };
 }
 

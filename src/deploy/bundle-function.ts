@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
-import { build, type Plugin } from 'esbuild';
+import { type BuildOptions, build, type Plugin } from 'esbuild';
 import { DEPLOY_DEFAULTS } from '../runtime/stages/constants.js';
 import { renameChunksByContent } from './content-hashed-chunks.js';
 import { BundleError } from './errors.js';
@@ -27,7 +27,7 @@ export interface BundleFunctionOptions {
 }
 
 /** What the Lambda Node.js runtimes provide, left out of a bundle unless `bundleAwsSdk` is set. */
-const RUNTIME_PROVIDED = ['@aws-sdk/*'];
+export const RUNTIME_PROVIDED: readonly string[] = ['@aws-sdk/*'];
 
 /**
  * The esbuild target of a Lambda runtime: `nodejs22.x` → `node22`.
@@ -100,6 +100,40 @@ function entryPlugin(options: BundleFunctionOptions): Plugin {
 }
 
 /**
+ * The esbuild options every stream function is bundled with (entry, output directory and plugins aside): ESM for
+ * the runtime's Node version, code splitting, minified with names kept, linked source maps without sources, the
+ * `createRequire` banner, and `@aws-sdk/*` left to the Lambda runtime unless `bundleAwsSdk`. The one place they
+ * are written; the cold-start benchmark bundles with them too.
+ *
+ * @example
+ * ```ts
+ * await build({ ...functionBuildOptions({ runtime: 'nodejs24.x' }), entryPoints: ['handler.ts'], outdir: 'out' });
+ * ```
+ */
+export function functionBuildOptions(options: Pick<BundleFunctionOptions, 'runtime' | 'bundleAwsSdk'>): BuildOptions {
+  return {
+    bundle: true,
+    platform: 'node',
+    target: esbuildTarget(options.runtime),
+    format: 'esm',
+    splitting: true,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    mainFields: ['module', 'main'],
+    minify: true,
+    keepNames: true,
+    treeShaking: true,
+    sourcemap: 'linked',
+    sourcesContent: false,
+    legalComments: 'linked',
+    banner: { js: REQUIRE_BANNER },
+    metafile: true,
+    external: options.bundleAwsSdk === true ? [] : [...RUNTIME_PROVIDED],
+    logLevel: 'silent',
+  };
+}
+
+/**
  * Bundles one stream's function with esbuild: the generated entry (see `functionEntrySource`), the config,
  * its processors and schemas and shardflow, as ESM for the runtime's Node version — tree-shaken, minified with names
  * kept (error classes report their own names), linked source maps without sources, and code splitting so
@@ -120,27 +154,10 @@ export async function bundleFunction(options: BundleFunctionOptions): Promise<Bu
   let result: Awaited<ReturnType<typeof build>>;
   try {
     result = await build({
+      ...functionBuildOptions(options),
       entryPoints: [{ in: `${ENTRY_NAMESPACE}:${options.stream}`, out: 'index' }],
       outdir: options.outDir,
       absWorkingDir: options.resolveDir,
-      bundle: true,
-      platform: 'node',
-      target: esbuildTarget(options.runtime),
-      format: 'esm',
-      splitting: true,
-      outExtension: { '.js': '.mjs' },
-      chunkNames: 'chunks/[name]-[hash]',
-      mainFields: ['module', 'main'],
-      minify: true,
-      keepNames: true,
-      treeShaking: true,
-      sourcemap: 'linked',
-      sourcesContent: false,
-      legalComments: 'linked',
-      banner: { js: REQUIRE_BANNER },
-      metafile: true,
-      external: options.bundleAwsSdk === true ? [] : RUNTIME_PROVIDED,
-      logLevel: 'silent',
       plugins: [entryPlugin(options), inlineCreateRequirePlugin()],
     });
   } catch (error) {
