@@ -98,7 +98,13 @@ function mutate(root: Record<string, unknown>, mutation: Mutation): void {
     if (keys.length === 0) break;
     const key = keys[pick % keys.length]!;
     const child = (parent as Record<string, unknown>)[key];
-    const isContainer = typeof child === 'object' && child !== null && !Object.isFrozen(child);
+    // Only what a user writes in a config file: plain objects and lists, not the inside of a zod schema or of
+    // another library's object (whose read-only fields an edit cannot assign).
+    const isContainer =
+      typeof child === 'object' &&
+      child !== null &&
+      !Object.isFrozen(child) &&
+      (Array.isArray(child) || [Object.prototype, null].includes(Object.getPrototypeOf(child)));
     if (!isContainer || pick % 3 === 0) {
       applyEdit(parent, key, mutation.edit);
       return;
