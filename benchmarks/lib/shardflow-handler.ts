@@ -44,8 +44,8 @@ export interface BenchHandlerOptions {
 
 /**
  * The shardflow handler the micro suite measures: `createHandler(config, stream)` exactly as a user
- * writes it, except `metrics: false` and a silent logger (the default logs one `batch done` line per
- * batch at `info`, and metrics are off outside Lambda anyway). Everything else is the default:
+ * writes it, except `metrics: false` and a silent logger (the default `info` logger writes a `batch done`
+ * line only for a batch with a failure, and metrics are off outside Lambda anyway). Everything else is the default:
  * `ordering: 'partitionKey'`, `concurrency: 16`, exhaustive routing with `unmatched: 'quarantine'`,
  * the deadline guard, no idempotency. The processor reads its payload only, unless `readsPrevious`.
  *

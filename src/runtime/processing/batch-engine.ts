@@ -682,8 +682,13 @@ export class BatchEngine {
         );
       }
     }
-    const info = levelEnabled(scope, 'info');
-    if (!info && metrics === undefined) return;
+    // A batch whose records all ended processed, duplicate or ignored logs its `batch done` line at debug:
+    // one write(2) per invocation costs 5–8 % of a 10-record batch's CPU time (the micro suite, Kinesis,
+    // 1 KB records: 2.3 µs of 46 µs in situ), and in Lambda the EMF metrics line carries the same counts.
+    // A batch with any record failed, quarantined, blocked or deferred logs it at info.
+    const clean = counts.failed + counts.quarantined + counts.blocked + counts.deferred === 0;
+    const logsLine = levelEnabled(scope, clean ? 'debug' : 'info');
+    if (!logsLine && metrics === undefined) return;
     const durationMs = performance.now() - started;
     let oldest = Number.POSITIVE_INFINITY;
     for (let i = 0; i < items.length; i++) {
@@ -691,7 +696,7 @@ export class BatchEngine {
       if (arrival !== undefined && arrival < oldest) oldest = arrival;
     }
     const iteratorAgeMs = Number.isFinite(oldest) ? Math.max(0, Date.now() - oldest) : 0;
-    if (info) {
+    if (logsLine) {
       // Through the root logger with the invocation's bindings inline: the same line as through the child
       // logger (which may not exist), built as one literal (object spreads here cost more than pino's write).
       const line: BatchDoneLine = {
@@ -709,7 +714,8 @@ export class BatchEngine {
         durationMs: Math.round(durationMs * 100) / 100,
         iteratorAgeMs,
       };
-      logger.info(line, 'batch done');
+      if (clean) logger.debug(line, 'batch done');
+      else logger.info(line, 'batch done');
     }
     metrics?.publish({
       recordsIn: items.length,

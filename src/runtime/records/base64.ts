@@ -59,6 +59,36 @@ export function decodeBase64Strict(base64: string): Uint8Array | undefined {
   return bytes;
 }
 
+/**
+ * Decodes canonical, padded, standard-alphabet base64 to a binary string (one char per byte, 0–255),
+ * or `undefined` when the input is not valid: the checks of {@link decodeBase64Strict}.
+ *
+ * `atob` decodes natively and without a Buffer (fast in Node 20.20 and later, so on Lambda's nodejs24.x): measured on
+ * the project machine (Node 20.20, 1.4 KB base64 of 1 KB JSON, 300k iterations, CPU time),
+ * `Buffer.from(s, 'base64').toString('utf8')` 616–662 ns, `atob(s)` 171 ns, and `JSON.parse` of the result
+ * 1644 ns against 1079 ns in all (ASCII text, see `kinesis-record.ts`). `atob` rejects characters outside
+ * the alphabet (`-`, `_` included) but forgives ASCII whitespace, missing padding and set trailing bits:
+ * the length and trailing-bits checks below refuse those.
+ *
+ * @example
+ * ```ts
+ * decodeBase64Binary('SGVsbG8='); // 'Hello'
+ * decodeBase64Binary('SGVs bG8='); // undefined (whitespace)
+ * ```
+ */
+export function decodeBase64Binary(base64: string): string | undefined {
+  const expected = decodedBase64Length(base64);
+  if (expected === undefined) return undefined;
+  let binary: string;
+  try {
+    binary = atob(base64);
+  } catch {
+    return undefined;
+  }
+  if (binary.length !== expected || !hasZeroTrailingBits(base64)) return undefined;
+  return binary;
+}
+
 function paddingOf(base64: string): number {
   const length = base64.length;
   if (length === 0 || base64.charCodeAt(length - 1) !== EQUALS) return 0;

@@ -13,6 +13,15 @@ import type { DecodedEntry, StreamSourceType } from './stream-record.js';
  * context.streamName('arn:aws:kinesis:us-east-1:123456789012:stream/clicks'); // 'clicks'
  * ```
  */
+/**
+ * Bytes of decoded Kinesis data a batch keeps from its check until its record runs. Keeping saves the second
+ * `atob` (0.17 µs of a 1 KB record's ~4.5 µs); past this size the kept strings would all live until their
+ * records run. Measured with the micro suite (Node 20.20, 1 KB JSON records, 5–7 interleaved rounds, ratio
+ * to Powertools without a parser): batch 10 1.16× when nothing is kept, 1.27× with 1 MiB; batch 100 1.18×
+ * and 1.34×; batch 10 000 the same within the spread with 0, 1 MiB or everything kept.
+ */
+export const KEPT_DECODED_BYTES = 1024 * 1024;
+
 export class DecodeContext {
   readonly maxRecordBytes: number;
   /** Top-level `shardId` of the event (tumbling-window events), if any. */
@@ -22,9 +31,23 @@ export class DecodeContext {
   private lastTableArn: string | undefined;
   private lastTableName: string | undefined;
 
+  /** Bytes of Kinesis data kept decoded so far (see {@link keepsDecoded}). */
+  private keptBytes = 0;
+
   constructor(maxRecordBytes: number, eventShardId: string | undefined) {
     this.maxRecordBytes = maxRecordBytes;
     this.eventShardId = eventShardId;
+  }
+
+  /**
+   * Whether a record's data, decoded to check it, is kept until the record runs (saving a second decode)
+   * rather than dropped and decoded again then: yes while the batch's kept data stays within
+   * {@link KEPT_DECODED_BYTES}.
+   */
+  keepsDecoded(bytes: number): boolean {
+    if (this.keptBytes + bytes > KEPT_DECODED_BYTES) return false;
+    this.keptBytes += bytes;
+    return true;
   }
 
   /** Placeholder `eventSourceARN`s met (sample events), and the fields filled in for their records. */

@@ -1,4 +1,4 @@
-import { decodeBase64Strict, decodedBase64Length } from './base64.js';
+import { decodeBase64Binary, decodedBase64Length } from './base64.js';
 import { asBuffer } from './bytes.js';
 import { asObject, type DecodeContext, stringField, undecodable } from './decode-context.js';
 import {
@@ -49,8 +49,15 @@ export class DecodedKinesisRecord implements KinesisRecord {
   declare readonly streamName: string;
   declare readonly approximateArrivalMs: number;
   declare readonly sizeBytes: number;
-  declare readonly data: Uint8Array;
   declare readonly raw: KinesisStreamRecord;
+  /**
+   * The bytes: given for a KPL user record, otherwise decoded from `raw.kinesis.data` on first read of
+   * {@link DecodedKinesisRecord.data} (a JSON processor never reads them: its text is decoded straight
+   * from the base64, see `#decodeText`).
+   */
+  #data: Uint8Array | undefined;
+  /** The data as a binary string (one char per byte), kept from the decoder's check until the text is decoded. */
+  #binary: string | undefined;
   #text: string | typeof NOT_YET = NOT_YET;
   #json: unknown = NOT_YET;
   #failure: Error | undefined;
@@ -63,7 +70,9 @@ export class DecodedKinesisRecord implements KinesisRecord {
     partitionKey: string,
     subSequenceNumber: number | undefined,
     explicitHashKey: string | undefined,
-    data: Uint8Array,
+    data: Uint8Array | undefined,
+    sizeBytes: number,
+    binary?: string,
   ) {
     this.source = 'kinesis';
     this.eventName = 'aws:kinesis:record';
@@ -78,9 +87,17 @@ export class DecodedKinesisRecord implements KinesisRecord {
     this.explicitHashKey = explicitHashKey;
     this.streamName = streamName;
     this.approximateArrivalMs = Math.round(raw.kinesis.approximateArrivalTimestamp * 1000);
-    this.sizeBytes = data.length;
-    this.data = data;
+    this.sizeBytes = sizeBytes;
     this.raw = raw;
+    this.#data = data;
+    this.#binary = binary;
+  }
+
+  /** The record's bytes (the user record's for KPL aggregates). Decoded on first read, then kept. */
+  get data(): Uint8Array {
+    // Validated as canonical base64 by decodeKinesisRecord, so Node's lenient decoder gives the same bytes.
+    this.#data ??= Buffer.from(this.raw.kinesis.data, 'base64');
+    return this.#data;
   }
 
   /** `data` as UTF-8 text; throws {@link InvalidUtf8Error}. Decoded at most once. */
@@ -118,14 +135,23 @@ export class DecodedKinesisRecord implements KinesisRecord {
   /** Decodes `data` as UTF-8 (not kept); throws {@link InvalidUtf8Error}, which is kept. */
   #decodeText(): string {
     if (this.#failure instanceof InvalidUtf8Error) throw this.#failure;
-    // Fast path: Node's native decoder, which replaces invalid sequences with U+FFFD. Only when a U+FFFD
-    // shows up (invalid bytes, or a real U+FFFD in the data) does the strict decoder decide.
-    const text = asBuffer(this.data).toString('utf8');
+    let bytes = this.#data;
+    if (bytes === undefined) {
+      // Straight from the base64, without a Buffer: when every byte is ASCII (its UTF-8 length is its
+      // length), the binary string is the text; otherwise its bytes are decoded as UTF-8 below.
+      const binary = this.#binary ?? atob(this.raw.kinesis.data);
+      this.#binary = undefined;
+      if (Buffer.byteLength(binary, 'utf8') === binary.length) return binary;
+      bytes = Buffer.from(binary, 'latin1');
+    }
+    // Node's native decoder replaces invalid sequences with U+FFFD. Only when a U+FFFD shows up
+    // (invalid bytes, or a real U+FFFD in the data) does the strict decoder decide.
+    const text = asBuffer(bytes).toString('utf8');
     if (text.includes('\uFFFD')) {
       try {
-        utf8.decode(this.data);
+        utf8.decode(bytes);
       } catch (error) {
-        this.#failure = new InvalidUtf8Error(this.identity(), this.data.length, error);
+        this.#failure = new InvalidUtf8Error(this.identity(), bytes.length, error);
         throw this.#failure;
       }
     }
@@ -234,14 +260,30 @@ function pushDecoded(
   if (size !== undefined && size > context.maxRecordBytes) {
     return new RecordTooLargeError({ eventID: raw.eventID, sequenceNumber }, size, context.maxRecordBytes);
   }
-  const data = decodeBase64Strict(base64);
-  if (data === undefined) return new InvalidBase64Error({ eventID: raw.eventID, sequenceNumber }, base64.length);
+  // Validated now (an invalid record is an undecodable entry, before anything runs). The decoded string is
+  // kept for the record while the batch's kept data is small (DecodeContext.keepsDecoded); beyond, the
+  // record decodes it again when it runs, so that a large batch's payloads are not all alive until it
+  // ends. Even two `atob`s cost less than one `Buffer.from` (see base64.ts).
+  const binary = decodeBase64Binary(base64);
+  if (binary === undefined) return new InvalidBase64Error({ eventID: raw.eventID, sequenceNumber }, base64.length);
 
-  if (!isKplAggregate(data)) {
-    const record = new DecodedKinesisRecord(raw, index, shardId, streamName, partitionKey, undefined, undefined, data);
+  if (!isKplAggregate(binary)) {
+    const record = new DecodedKinesisRecord(
+      raw,
+      index,
+      shardId,
+      streamName,
+      partitionKey,
+      undefined,
+      undefined,
+      undefined,
+      binary.length,
+      context.keepsDecoded(binary.length) ? binary : undefined,
+    );
     out.push({ ok: true, record });
     return undefined;
   }
+  const data = Buffer.from(binary, 'latin1');
   let users: KplUserRecord[];
   try {
     users = deaggregateKpl(data, { eventID: raw.eventID, sequenceNumber });
@@ -259,6 +301,7 @@ function pushDecoded(
       i,
       user.explicitHashKey,
       user.data,
+      user.data.length,
     );
     out.push({ ok: true, record });
   }

@@ -56,15 +56,27 @@ export interface KplUserRecord {
 }
 
 /**
- * Whether decoded Kinesis data starts with the KPL aggregation magic bytes `F3 89 9A C2`.
+ * Whether decoded Kinesis data (bytes, or a binary string with one char per byte) starts with the KPL
+ * aggregation magic bytes `F3 89 9A C2`.
  *
  * @example
  * ```ts
  * isKplAggregate(Buffer.from('f3899ac2', 'hex')); // true
  * isKplAggregate(Buffer.from('{"a":1}')); // false
+ * isKplAggregate(atob('84mawg==')); // true (a binary string: one char per byte)
  * ```
  */
-export function isKplAggregate(data: Uint8Array): boolean {
+export function isKplAggregate(data: Uint8Array | string): boolean {
+  if (typeof data === 'string') {
+    // A binary string (one char per byte, as `atob` returns).
+    return (
+      data.length >= MAGIC_LENGTH &&
+      data.charCodeAt(0) === MAGIC_0 &&
+      data.charCodeAt(1) === MAGIC_1 &&
+      data.charCodeAt(2) === MAGIC_2 &&
+      data.charCodeAt(3) === MAGIC_3
+    );
+  }
   return (
     data.length >= MAGIC_LENGTH &&
     data[0] === MAGIC_0 &&

@@ -33,10 +33,12 @@ const mixedBatch = () =>
   ]);
 
 describe('BatchEngine logging', () => {
-  it('writes the batch done line with awsRequestId and stream once, and the fate counts', async () => {
+  it('writes the batch done line of a batch with a failure at info, with awsRequestId and stream once, and the fate counts', async () => {
     // Arrange
     const destination = captureDestination();
-    const { config } = clickConfig(() => {});
+    const { config } = clickConfig((p) => {
+      if (p.n === 1) throw new Error('transient');
+    });
     const handler = createHandler(config, 'clicks', {
       logger: createLogger({ level: 'info', destination }),
       quarantine: new MemorySink(),
@@ -44,13 +46,20 @@ describe('BatchEngine logging', () => {
     });
 
     // Act
-    await handler(kinesisEvent([{ pk: 'a', data: { userId: 'a', n: 0 } }]), { awsRequestId: 'req-1' });
+    await handler(
+      kinesisEvent([
+        { pk: 'a', data: { userId: 'a', n: 0 } },
+        { pk: 'b', data: { userId: 'b', n: 1 } },
+      ]),
+      { awsRequestId: 'req-1' },
+    );
 
-    // Assert
-    const [line, ...others] = destination.raw;
-    expect(others).toEqual([]);
-    expect(line!.match(/"awsRequestId"/g)).toHaveLength(1);
-    expect(Object.keys(JSON.parse(line!))).toEqual([
+    // Assert: the failed record's warn line, then the batch's line
+    const lines = destination.raw.map((raw) => JSON.parse(raw) as Record<string, unknown>);
+    expect(lines.map((line) => line.msg)).toEqual(['record failed, reported for retry: Error', 'batch done']);
+    const line = destination.raw[1]!;
+    expect(line.match(/"awsRequestId"/g)).toHaveLength(1);
+    expect(Object.keys(JSON.parse(line))).toEqual([
       'level',
       'time',
       'awsRequestId',
@@ -68,8 +77,41 @@ describe('BatchEngine logging', () => {
       'iteratorAgeMs',
       'msg',
     ]);
-    expect(JSON.parse(line!)).toMatchObject({ awsRequestId: 'req-1', stream: 'clicks', records: 1, processed: 1 });
+    expect(JSON.parse(line)).toMatchObject({
+      level: 'info',
+      awsRequestId: 'req-1',
+      stream: 'clicks',
+      records: 2,
+      processed: 1,
+      failed: 1,
+      batchItemFailures: 1,
+    });
   });
+
+  it.each([
+    ['info', []],
+    ['debug', ['debug']],
+  ])(
+    'at level %s, a batch whose records all succeed logs its batch done line at debug only',
+    async (level, expected) => {
+      // Arrange
+      const destination = captureDestination();
+      const { config } = clickConfig(() => {});
+      const handler = createHandler(config, 'clicks', {
+        logger: createLogger({ level, destination }),
+        quarantine: new MemorySink(),
+        metrics: false,
+      });
+
+      // Act
+      await handler(kinesisEvent([{ pk: 'a', data: { userId: 'a', n: 0 } }]), { awsRequestId: 'req-1' });
+
+      // Assert
+      const lines = destination.raw.map((raw) => JSON.parse(raw) as Record<string, unknown>);
+      expect(lines.map((line) => line.level)).toEqual(expected);
+      for (const line of lines) expect(line).toMatchObject({ msg: 'batch done', records: 1, processed: 1, failed: 0 });
+    },
+  );
 
   it('builds no line and no child logger for levels that are off', async () => {
     // Arrange: one quarantined and one failed record, which log warn lines at warn and below

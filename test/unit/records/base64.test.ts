@@ -1,8 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { decodeBase64Binary } from '../../../src/runtime/records/base64.js';
 import { decodeBase64Strict, decodedBase64Length } from '../../../src/runtime/records/index.js';
 
-describe('decodeBase64Strict', () => {
+/** The binary-string decoder (atob), as bytes: it must accept and refuse exactly what the Buffer one does. */
+function binaryAsBytes(base64: string): Uint8Array | undefined {
+  const binary = decodeBase64Binary(base64);
+  return binary === undefined ? undefined : Buffer.from(binary, 'latin1');
+}
+
+describe.each([
+  ['decodeBase64Strict', decodeBase64Strict],
+  ['decodeBase64Binary', binaryAsBytes],
+])('%s', (_name, decodeBase64Strict) => {
   it('decodes exactly what Buffer encodes, for any bytes', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {

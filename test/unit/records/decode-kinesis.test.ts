@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PermanentError } from '../../../src/runtime/errors.js';
+import { KEPT_DECODED_BYTES } from '../../../src/runtime/records/decode-context.js';
 import {
   type DecodedEntry,
   decodeEvent,
@@ -169,6 +170,56 @@ describe('decodeEvent: Kinesis', () => {
     expect(textCall).toThrow(InvalidUtf8Error);
     expect(jsonCall).toThrow(InvalidUtf8Error);
     expect(record.data).toEqual(Buffer.from(INVALID_UTF8_BYTES));
+  });
+
+  it('decodes any UTF-8 text, ASCII or not, exactly as Buffer does (text, json and data agree)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), (value) => {
+        // Arrange: ASCII takes the binary-string path, anything else the bytes path (U+FFFD included)
+        const json = JSON.stringify({ value });
+        const event = new KinesisEventFactory().event([{ text: json }]);
+        const record = kinesisRecord(decodeEvent(event).entries[0]);
+
+        // Act
+        const text = record.text();
+        const parsed = record.json();
+
+        // Assert
+        expect(text).toBe(json);
+        expect(parsed).toEqual({ value });
+        expect(record.data).toEqual(Buffer.from(json, 'utf8'));
+        expect(record.sizeBytes).toBe(Buffer.byteLength(json, 'utf8'));
+      }),
+    );
+  });
+
+  it('decodes records past the batch\'s kept-data budget again when they are read, to the same text', () => {
+    // Arrange: the first record fills the 1 MiB budget, so the later ones are checked, dropped and decoded again
+    const big = JSON.stringify({ pad: 'x'.repeat(KEPT_DECODED_BYTES) });
+    const event = new KinesisEventFactory().event([{ text: big }, { text: '{"n":1}' }, { text: '{"name":"Zoë"}' }]);
+    const records = decodeEvent(event).entries.map(kinesisRecord);
+
+    // Act
+    const parsed = records.map((record) => record.json());
+    const texts = records.map((record) => record.text());
+
+    // Assert
+    expect(parsed).toEqual([{ pad: 'x'.repeat(KEPT_DECODED_BYTES) }, { n: 1 }, { name: 'Zoë' }]);
+    expect(texts).toEqual([big, '{"n":1}', '{"name":"Zoë"}']);
+    expect(records.map((record) => record.sizeBytes)).toEqual([big.length, 7, 15]);
+  });
+
+  it('keeps a real U+FFFD and non-ASCII characters in the text', () => {
+    // Arrange
+    const text = '{"name":"Zoë \uFFFD 日本 🎉"}';
+    const event = new KinesisEventFactory().event([{ text }]);
+    const record = kinesisRecord(decodeEvent(event).entries[0]);
+
+    // Act
+    const parsed = record.json();
+
+    // Assert
+    expect(parsed).toEqual({ name: 'Zoë \uFFFD 日本 🎉' });
   });
 
   it.each(Object.entries(INVALID_BASE64))(
