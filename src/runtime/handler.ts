@@ -6,7 +6,6 @@ import type { ShardflowConfig } from './config/types.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { type BatchMetrics, createMetrics } from './observability/metrics.js';
 import { BatchEngine, type BatchResult } from './processing/batch-engine.js';
-import { DynamoDBIdempotencyStore } from './processing/idempotency/dynamodb-store.js';
 import type { IdempotencyStore } from './processing/idempotency/idempotency-store.js';
 import { LazyIdempotencyStore } from './processing/idempotency/lazy-store.js';
 import type { QuarantineClients } from './processing/quarantine/index.js';
@@ -86,14 +85,15 @@ export function createHandler(
   const idempotency =
     options.idempotency ??
     (idempotencyTable
-      ? new LazyIdempotencyStore(
-          async () =>
-            new DynamoDBIdempotencyStore({
-              client: options.clients?.dynamodb ?? (await defaultClients.dynamodb()),
-              tableName: idempotencyTable.table,
-              ttlSeconds: idempotencyTable.ttlSeconds,
-            }),
-        )
+      ? new LazyIdempotencyStore(async () => {
+          // Loaded with its first batch, like its client: a stream without idempotency never parses it.
+          const { DynamoDBIdempotencyStore } = await import('./processing/idempotency/dynamodb-store.js');
+          return new DynamoDBIdempotencyStore({
+            client: options.clients?.dynamodb ?? (await defaultClients.dynamodb()),
+            tableName: idempotencyTable.table,
+            ttlSeconds: idempotencyTable.ttlSeconds,
+          });
+        })
       : undefined);
   const metrics =
     options.metrics === false || config.metrics?.enabled === false
