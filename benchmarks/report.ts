@@ -117,11 +117,13 @@ export function renderCharts(run: BenchRun): ReportFile[] {
     const label = (report: MemoryReport) =>
       `batch ${report.settings.batchSize}${report.mode === 'modelled' ? ' (modelled)' : ''}`;
     const sizes = run.memory[0]!.settings.memorySizes;
+    // Which sweep a chart shows: the Node flags of its workers (e.g. --max-semi-space-size=16), in its title.
+    const variants = [...new Set(run.memory.map((report) => memoryVariant(report)))].join('; ');
     charts.push({
       name: 'memory-cost.svg',
       content: renderLineChart({
-        title: 'Cost per million records vs Lambda memory size',
-        subtitle: `us-east-1 on-demand prices (${run.memory[0]!.pricing.retrieved}), ${run.memory[0]!.mode} CPU share · ${run.id}`,
+        title: `Cost per million records vs Lambda memory size (${variants})`,
+        subtitle: `us-east-1 on-demand prices (${run.memory[0]!.pricing.retrieved}), ${run.memory[0]!.mode} CPU share; arm64 (dashed) modelled from the x86 durations measured here · ${run.id}`,
         xLabel: 'memory (MB)',
         yLabel: 'USD per million records',
         logX: true,
@@ -129,7 +131,7 @@ export function renderCharts(run: BenchRun): ReportFile[] {
         xTicks: sizes,
         series: run.memory.flatMap((report) =>
           (['x86', 'arm64'] as const).map((architecture) => ({
-            name: `${architecture}, ${label(report)}`,
+            name: `${architecture === 'arm64' ? 'arm64 (modelled from x86 durations)' : 'x86'}, ${label(report)}`,
             dashed: architecture === 'arm64',
             points: report.points
               .filter((p) => p.error === undefined)
@@ -141,7 +143,7 @@ export function renderCharts(run: BenchRun): ReportFile[] {
     charts.push({
       name: 'memory-duration.svg',
       content: renderLineChart({
-        title: 'Batch duration vs Lambda memory size',
+        title: `Batch duration vs Lambda memory size (${variants})`,
         subtitle: `mean per invocation, ${run.memory[0]!.mode === 'modelled' ? 'modelled' : 'cgroup-enforced'} (solid) vs modelled from CPU time (dashed) · ${run.id}`,
         xLabel: 'memory (MB)',
         yLabel: 'ms per batch',
@@ -167,6 +169,12 @@ export function renderCharts(run: BenchRun): ReportFile[] {
     });
   }
   return charts;
+}
+
+/** A memory sweep's variant as a chart title says it: its workers' Node flags, or the defaults. */
+function memoryVariant(report: MemoryReport): string {
+  const flags = report.settings.nodeFlags ?? [];
+  return flags.length === 0 ? 'default Node flags' : `NODE_OPTIONS=${flags.join(' ')}`;
 }
 
 function spreadCell(value: Spread, unit = ''): string {

@@ -5,7 +5,8 @@ import clickSessions, { SESSIONS_TABLE } from '../../processors/click-sessions.j
 import type { Click } from '../../schemas/click.js';
 import { localDynamoDBClientConfig, startDynamoDBLocal } from '../../src/local/emulators/dynamodb-local.js';
 import { KinesisEventFactory, runProcessor } from '../../src/local/testing/index.js';
-import { DynamoDBIdempotencyStore, ensureIdempotencyTable } from '../../src/runtime/processing/idempotency/index.js';
+import { DynamoDBIdempotencyStore } from '../../src/runtime/processing/idempotency/dynamodb-store.js';
+import { ensureIdempotencyTable } from '../../src/runtime/processing/idempotency/index.js';
 
 // The example's click-sessions processor on a real DynamoDB Local (started by the test), with the real
 // DynamoDB idempotency store: a batch's clicks become one transaction per group of sessions, and every

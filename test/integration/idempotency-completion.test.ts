@@ -8,7 +8,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDynamoDBClientConfig, startDynamoDBLocal } from '../../src/local/emulators/dynamodb-local.js';
-import { DynamoDBIdempotencyStore, ensureIdempotencyTable } from '../../src/runtime/processing/idempotency/index.js';
+import { DynamoDBIdempotencyStore } from '../../src/runtime/processing/idempotency/dynamodb-store.js';
+import { ensureIdempotencyTable } from '../../src/runtime/processing/idempotency/index.js';
 
 // A real DynamoDB Local, started by the test.
 let stop: () => Promise<void>;

@@ -17,9 +17,9 @@ import {
   localDynamoDBClientConfig,
   startDynamoDBLocal,
 } from '../../src/local/emulators/dynamodb-local.js';
+import { DynamoDBIdempotencyStore } from '../../src/runtime/processing/idempotency/dynamodb-store.js';
 import {
   type ClaimState,
-  DynamoDBIdempotencyStore,
   ensureIdempotencyTable,
   IdempotencyStoreError,
   IdempotencyTableError,

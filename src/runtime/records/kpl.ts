@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
+import { nodeCrypto } from '../lazy-builtins.js';
 import { asBuffer } from './bytes.js';
 import { KplDecodeError, KplDigestMismatchError, KplEmptyAggregateError, type RecordIdentity } from './errors.js';
 import { AggregatedRecordField, KPL_DIGEST_LENGTH, KPL_MAGIC_BYTES, TagField, UserRecordField } from './kpl-format.js';
@@ -108,7 +108,7 @@ export function deaggregateKpl(bytes: Uint8Array, identity: RecordIdentity): Kpl
   }
   const body = data.subarray(MAGIC_LENGTH, data.length - KPL_DIGEST_LENGTH);
   const carried = data.subarray(data.length - KPL_DIGEST_LENGTH);
-  const computed = createHash('md5').update(body).digest();
+  const computed = nodeCrypto().createHash('md5').update(body).digest();
   if (!computed.equals(carried)) {
     throw new KplDigestMismatchError(identity, computed.toString('hex'), carried.toString('hex'));
   }

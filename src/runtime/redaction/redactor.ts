@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../lazy-builtins.js';
 import { decodeBase64Strict } from '../records/base64.js';
 import { compileRedactionPaths, type PathNode } from './paths.js';
 import { REDACTED, redactAttributeMap, redactPlain } from './walk.js';
@@ -53,7 +53,7 @@ export interface Redactor {
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 function droppedOf(bytes: Uint8Array): DroppedData {
-  return { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+  return { bytes: bytes.length, sha256: nodeCrypto().createHash('sha256').update(bytes).digest('hex') };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,10 +1,13 @@
 /**
  * Idempotency for stream records: the {@link IdempotencyStore} port the batch engine claims keys
- * through, an in-memory store (tests, local demo), a batched DynamoDB store, and key helpers.
+ * through, an in-memory store (tests, local demo) and key helpers. The batched DynamoDB store lives in
+ * `./dynamodb-store.js`, not here: the handler imports it with a stream's first batch when the stream
+ * has `idempotency`, so that a function without it never parses the store (nor `node:crypto`) at cold start.
  *
  * @example
  * ```ts
- * import { DynamoDBIdempotencyStore, namespacedKey, recordIdentityKey } from './processing/idempotency/index.js';
+ * import { namespacedKey, recordIdentityKey } from './processing/idempotency/index.js';
+ * import { DynamoDBIdempotencyStore } from './processing/idempotency/dynamodb-store.js';
  * const store = new DynamoDBIdempotencyStore({ client, tableName: 'shardflow-idempotency' });
  * const claims = await store.begin([namespacedKey('order-facts', recordIdentityKey(record))], 60_000);
  * ```
@@ -15,7 +18,7 @@ export {
   IdempotencyAttribute,
   IdempotencyStatus,
 } from './constants.js';
-export { DynamoDBIdempotencyStore, type DynamoDBIdempotencyStoreOptions } from './dynamodb-store.js';
+export type { DynamoDBIdempotencyStoreOptions } from './dynamodb-store.js';
 export { type EnsureIdempotencyTableOptions, ensureIdempotencyTable } from './ensure-idempotency-table.js';
 export { IdempotencyStoreError, IdempotencyTableError, InvalidIdempotencyKeyError } from './errors.js';
 export { hasBusinessKey, namespacedKey, processorIdempotencyKey, recordIdentityKey } from './idempotency-key.js';

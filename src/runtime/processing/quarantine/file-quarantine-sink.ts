@@ -1,5 +1,3 @@
-import { appendFile, mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type { QuarantineEntry, QuarantineSink } from './quarantine-entry.js';
 import { QuarantineWriteError } from './quarantine-write-error.js';
 import { toNdjson } from './serialize-entry.js';
@@ -32,6 +30,8 @@ export class FileQuarantineSink implements QuarantineSink {
   async write(entries: readonly QuarantineEntry[]): Promise<void> {
     if (entries.length === 0) return;
     try {
+      // Loaded on first write: a function whose records never reach a quarantine file does not import them.
+      const [{ appendFile, mkdir }, { dirname }] = await Promise.all([import('node:fs/promises'), import('node:path')]);
       await mkdir(dirname(this.#path), { recursive: true });
       await appendFile(this.#path, toNdjson(entries), 'utf8');
     } catch (error) {
