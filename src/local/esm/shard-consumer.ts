@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../runtime/observability/logger.js';
 import { BatchAbandonedError, BatchRunner, type Discard } from './batch-runner.js';
 import { interpretResponse } from './interpret-response.js';
+import { invocationEvent } from './invocation-event.js';
 import { invokeFunction, type LocalFunction } from './invoke-function.js';
 import type { IteratorPosition, ShardCheckpoint, SourceRecord, StreamSource } from './ports.js';
 import { ProgressTracker } from './progress-tracker.js';
@@ -200,6 +201,7 @@ export class ShardConsumer {
         continue;
       }
       let page: Awaited<ReturnType<StreamSource['read']>>;
+      const readStartedAt = Date.now();
       try {
         page = await o.source.read(iterator, limit);
       } catch (error) {
@@ -238,8 +240,9 @@ export class ShardConsumer {
         return;
       }
       iterator = page.nextIterator;
-      const pause = page.records.length > 0 ? o.polling.activeMs : o.polling.idleMs;
-      await sleep(pause, undefined, { signal: o.signal }).catch(() => {});
+      // While records flow, reads start `activeMs` apart (Kinesis: 5 GetRecords/s/shard), whatever a read took.
+      const pause = page.records.length > 0 ? o.polling.activeMs - (Date.now() - readStartedAt) : o.polling.idleMs;
+      if (pause > 0) await sleep(pause, undefined, { signal: o.signal }).catch(() => {});
     }
   }
 }
@@ -347,8 +350,6 @@ class Lane {
       if (this.#window !== undefined && this.#window.startMs !== bounds.startMs) await this.#closeWindow(false);
       this.#window ??= { ...bounds, state: {} };
     }
-    const indexOf = new Map<SourceRecord, Queued>();
-    for (const item of batch) indexOf.set(item.record, item);
     let doneUpTo = 0;
     const runner = new BatchRunner({
       bisectOnError: o.settings.bisectOnError,
@@ -362,8 +363,9 @@ class Lane {
         await o.discard(discard, o.shardId);
       },
       progress: (record) => {
-        const position = batch.indexOf(indexOf.get(record)!, doneUpTo);
-        if (position < doneUpTo) return;
+        let position = doneUpTo;
+        while (position < batch.length && batch[position]!.record !== record) position++;
+        if (position === batch.length) return;
         this.#consumer.markDone(batch.slice(doneUpTo, position + 1));
         doneUpTo = position + 1;
       },
@@ -392,23 +394,23 @@ class Lane {
   async #invoke(records: readonly SourceRecord[], state: unknown) {
     const o = this.#consumer.options;
     const window = this.#window;
-    const event =
-      window !== undefined
-        ? {
-            Records: records.map((r) => r.lambdaRecord),
-            ...windowFields({ ...window, state }, o.shardId, o.source.streamArn, false, false),
-          }
-        : { Records: records.map((r) => r.lambdaRecord) };
+    const event = invocationEvent(
+      records,
+      window === undefined
+        ? undefined
+        : windowFields({ ...window, state }, o.shardId, o.source.streamArn, false, false),
+    );
     return this.#call(event, records);
   }
 
+  /** Invokes the function on an event from {@link invocationEvent} (already as the JSON boundary makes it). */
   async #call(event: object, records: readonly SourceRecord[]) {
     const o = this.#consumer.options;
     o.counters.invocations++;
     o.counters.invoking += records.length;
     let invocation: Awaited<ReturnType<typeof invokeFunction>>;
     try {
-      invocation = await invokeFunction(o.fn, event);
+      invocation = await invokeFunction(o.fn, event, { eventCopied: true });
     } finally {
       o.counters.invoking -= records.length;
     }
@@ -444,7 +446,7 @@ class Lane {
     const window = this.#window!;
     let retry = 0;
     while (!o.signal.aborted) {
-      const event = { Records: [], ...windowFields(window, o.shardId, o.source.streamArn, true, terminatedEarly) };
+      const event = invocationEvent([], windowFields(window, o.shardId, o.source.streamArn, true, terminatedEarly));
       const { verdict } = await this.#call(event, []);
       if (verdict.kind !== 'failure') break;
       const delay = Math.min(o.polling.backoffMaxMs, o.polling.backoffBaseMs * 2 ** retry++);
