@@ -67,10 +67,19 @@ interface Queued {
   readonly index: number;
 }
 
-/** Wakes a waiting lane. */
+/**
+ * Wakes a waiting lane (or reader). A notification with nobody waiting is kept for the next `wait`, which
+ * then returns at once: a push that lands while the lane is between its queue check and its wait is never
+ * missed (it would otherwise sit there for a whole idle interval). Waiters re-check their condition anyway.
+ */
 class Signal {
   #resolve: (() => void) | undefined;
+  #pending = false;
   wait(ms: number): Promise<void> {
+    if (this.#pending) {
+      this.#pending = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const timer = setTimeout(() => done(), ms);
       const done = () => {
@@ -82,7 +91,8 @@ class Signal {
     });
   }
   notify(): void {
-    this.#resolve?.();
+    if (this.#resolve !== undefined) this.#resolve();
+    else this.#pending = true;
   }
 }
 
