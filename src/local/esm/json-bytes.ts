@@ -1,7 +1,9 @@
 /** Printable ASCII other than `"` and `\`: JSON writes these characters as they are, one byte each. */
 const VERBATIM = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
-/** Deeper than this, the value is written to be measured (which also detects cycles). */
+/** Deeper than this, {@link jsonBytes} writes the value to measure it (which also detects cycles). */
 const MAX_DEPTH = 100;
+/** Thrown inside {@link valueBytes} when a value needs JSON's own rules; never escapes {@link jsonBytes}. */
+const NOT_PLAIN: unique symbol = Symbol('not plain data');
 
 /**
  * The UTF-8 length of `JSON.stringify(value)` for one string, quotes included.
@@ -21,6 +23,7 @@ function valueBytes(value: unknown, depth: number): number | undefined {
     case 'string':
       return jsonStringBytes(value);
     case 'number':
+      // JSON writes finite numbers as String(n) does (-0 as 0), the others as null.
       return Number.isFinite(value) ? String(value).length : 4;
     case 'boolean':
       return value ? 4 : 5;
@@ -29,19 +32,18 @@ function valueBytes(value: unknown, depth: number): number | undefined {
     case 'object':
       break;
     default:
-      return slowBytes(value);
+      throw NOT_PLAIN;
   }
   if (value === null) return 4;
-  if (depth > MAX_DEPTH) return slowBytes(value);
+  if (depth > MAX_DEPTH || typeof (value as { toJSON?: unknown }).toJSON === 'function') throw NOT_PLAIN;
   const proto = Object.getPrototypeOf(value) as unknown;
-  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return slowBytes(value);
   if (Array.isArray(value)) {
-    if (proto !== Array.prototype) return slowBytes(value);
+    if (proto !== Array.prototype) throw NOT_PLAIN;
     let bytes = 2 + Math.max(0, value.length - 1);
     for (let i = 0; i < value.length; i++) bytes += valueBytes(value[i], depth + 1) ?? 4;
     return bytes;
   }
-  if (proto !== Object.prototype && proto !== null) return slowBytes(value);
+  if (proto !== Object.prototype && proto !== null) throw NOT_PLAIN;
   let bytes = 2;
   let members = 0;
   const source = value as Record<string, unknown>;
@@ -54,16 +56,11 @@ function valueBytes(value: unknown, depth: number): number | undefined {
   return bytes + Math.max(0, members - 1);
 }
 
-function slowBytes(value: unknown): number | undefined {
-  const text = JSON.stringify(value) as string | undefined;
-  return text === undefined ? undefined : Buffer.byteLength(text, 'utf8');
-}
-
 /**
  * The UTF-8 length of `JSON.stringify(value)` (0 when it writes nothing), counted without writing the
- * text for plain data (strings of printable ASCII are counted, others measured one by one); anything
- * with its own JSON rules (`toJSON`, class instances, functions, bigints, very deep values) is written to be
- * measured, so errors are JSON's too.
+ * text for plain data (strings of printable ASCII are counted, others measured one by one). Anything JSON
+ * has its own rules for (`toJSON`, class instances, boxed primitives, functions, symbols, bigints, very
+ * deep or cyclic values) has the whole value written to be measured, so results and errors are JSON's.
  *
  * @example
  * ```ts
@@ -71,5 +68,11 @@ function slowBytes(value: unknown): number | undefined {
  * ```
  */
 export function jsonBytes(value: unknown): number {
-  return valueBytes(value, 0) ?? 0;
+  try {
+    return valueBytes(value, 0) ?? 0;
+  } catch (error) {
+    if (error !== NOT_PLAIN) throw error;
+    const text = JSON.stringify(value) as string | undefined;
+    return text === undefined ? 0 : Buffer.byteLength(text, 'utf8');
+  }
 }
