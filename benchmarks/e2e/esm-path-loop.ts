@@ -23,7 +23,7 @@ export interface EsmPathLoop {
  * A second reference of the end-to-end suite (not the ceiling: that is the lean loop of `lean-loop.ts`):
  * per shard, GetRecords from TRIM_HORIZON (up to 10 000 records per call) and invoke the function on each
  * `batchSize` slice in turn, through the same {@link StreamSource} and {@link invokeFunction} as the local
- * ESM, so with their record building and the invoke's JSON round trip. No batching window,
+ * ESM, so with their record building and the invoke's copy of the event across the JSON boundary. No batching window,
  * no checkpoints, no retries, no parallelization, no response interpretation; it only keeps Kinesis's
  * read cadence (≤ 5 GetRecords/s/shard), as the local ESM does.
  *

@@ -76,7 +76,7 @@ export interface LoadFigures {
 
 /**
  * Who polls: `lean-loop` is the ceiling (SDK GetRecords, handler called directly); `esm-path-loop` a second
- * reference (the same loop through the local ESM's own `StreamSource` and `invokeFunction`, JSON round trip
+ * reference (the same loop through the local ESM's own `StreamSource` and `invokeFunction`, copy across the JSON boundary
  * included); `local-esm` the local event source mapping.
  */
 export type E2ePoller = 'lean-loop' | 'esm-path-loop' | 'local-esm';
@@ -410,6 +410,6 @@ export async function runE2e(options: E2eOptions): Promise<E2eReport> {
     targets: E2E_TARGETS,
     results,
     includes:
-      "Everything in one Node process: kinesalite (HTTP on loopback, JSON), the producer (PutRecords, 500 per call), the poller and the shardflow handler with a no-op processor. Pollers: the lean loop (the ceiling: per shard, GetRecords through the SDK, Lambda records built from the response, the handler called on each batch-size slice of that very object, no JSON round trip, no checkpoints or retries), the ESM-path loop (a second reference: the same loop through the local ESM's StreamSource and invokeFunction, so with its JSON round trip) and the local ESM (checkpoints in memory). Latency is the processor clock at completion minus the producer clock before the PutRecords call; the reported percentiles leave out records put during the first seconds of the load (the poller still reading once a second after the idle drain), which are kept in latencyWithOnsetMs. Throughput counts from the start of the poller to the last completion of a preloaded backlog.",
+      "Everything in one Node process: kinesalite (HTTP on loopback, JSON), the producer (PutRecords, 500 per call), the poller and the shardflow handler with a no-op processor. Pollers: the lean loop (the ceiling: per shard, GetRecords through the SDK, Lambda records built from the response, the handler called on each batch-size slice of that very object, no JSON round trip, no checkpoints or retries), the ESM-path loop (a second reference: the same loop through the local ESM's StreamSource and invokeFunction, so with its copy of the event across the JSON boundary) and the local ESM (checkpoints in memory). Latency is the processor clock at completion minus the producer clock before the PutRecords call; the reported percentiles leave out records put during the first seconds of the load (the poller still reading once a second after the idle drain), which are kept in latencyWithOnsetMs. Throughput counts from the start of the poller to the last completion of a preloaded backlog.",
   };
 }
