@@ -74,21 +74,24 @@ export async function invokeFunction(
   const payload = options.eventCopied === true ? event : jsonCopy(event);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<InvokeOutcome>((resolve) => {
-    timer = setTimeout(() => resolve({ kind: 'timeout', timeoutMs: fn.timeoutMs }), fn.timeoutMs);
+    timer = setTimeout(resolve, fn.timeoutMs, { kind: 'timeout', timeoutMs: fn.timeoutMs });
   });
-  const run = (async (): Promise<InvokeOutcome> => {
-    try {
-      const value = await fn.handler(payload, context);
-      return { kind: 'returned', value: value === undefined ? null : jsonCopy(value) };
-    } catch (thrown) {
-      const error = thrown instanceof Error ? thrown : new Error(String(thrown));
-      return { kind: 'threw', error };
-    }
-  })();
+  const run = runHandler(fn, payload, context);
   try {
     const outcome = await Promise.race([run, timeout]);
     return { requestId, outcome, durationMs: performance.now() - started };
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** The handler's outcome: its response as it comes back across the JSON boundary, or what it threw. */
+async function runHandler(fn: LocalFunction, payload: unknown, context: LambdaContext): Promise<InvokeOutcome> {
+  try {
+    const value = await fn.handler(payload, context);
+    return { kind: 'returned', value: value === undefined ? null : jsonCopy(value) };
+  } catch (thrown) {
+    const error = thrown instanceof Error ? thrown : new Error(String(thrown));
+    return { kind: 'threw', error };
   }
 }

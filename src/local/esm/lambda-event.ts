@@ -80,13 +80,18 @@ export function kinesisLambdaRecordSizer(
     }),
   );
   // JSON escapes character by character, so `shardId:sequenceNumber` costs the two strings' escapes plus ':'.
-  return (input) =>
-    base +
-    (jsonStringBytes(input.partitionKey) - 2) +
-    2 * (jsonStringBytes(input.sequenceNumber) - 2) +
-    (jsonStringBytes(input.shardId) - 2) +
-    (String(input.approximateArrivalMs / 1000).length - 1) +
-    4 * Math.ceil(input.data.byteLength / 3);
+  return (input) => {
+    const seconds = input.approximateArrivalMs / 1000;
+    return (
+      base +
+      (jsonStringBytes(input.partitionKey) - 2) +
+      2 * (jsonStringBytes(input.sequenceNumber) - 2) +
+      (jsonStringBytes(input.shardId) - 2) +
+      // JSON writes a finite number as String() does, anything else as null.
+      ((Number.isFinite(seconds) ? String(seconds).length : 4) - 1) +
+      4 * Math.ceil(input.data.byteLength / 3)
+    );
+  };
 }
 
 /** What is needed to build one DynamoDB Streams record of a Lambda event. */

@@ -276,10 +276,50 @@ class Lane {
   readonly #wake = new Signal();
   #firstQueuedAt: number | undefined;
   #window: OpenWindow | undefined;
+  /** The batch the runner is on, and how many of its records are handled (checkpointable). */
+  #batch: readonly Queued[] = [];
+  #doneUpTo = 0;
+  /** One runner per lane, for all its batches (it keeps no state between runs). */
+  readonly #runner: BatchRunner;
 
   constructor(consumer: ShardConsumer, id: number) {
     this.#consumer = consumer;
     this.#id = id;
+    const o = consumer.options;
+    this.#runner = new BatchRunner({
+      bisectOnError: o.settings.bisectOnError,
+      maxRetries: o.settings.maxRetries,
+      maxRecordAgeSeconds: o.settings.maxRecordAgeSeconds,
+      signal: o.signal,
+      now: () => o.now(),
+      invoke: (records, state) => this.#invoke(records, state),
+      discard: async (discard) => {
+        o.counters.recordsDiscarded += discard.records.length;
+        await o.discard(discard, o.shardId);
+      },
+      progress: (record) => this.#progress(record),
+      backoff: async (retry) => {
+        o.counters.retries++;
+        const delay = Math.min(o.polling.backoffMaxMs, o.polling.backoffBaseMs * 2 ** retry);
+        const backoff = { untilMs: Date.now() + delay };
+        o.backoffs?.add(backoff);
+        try {
+          await sleep(delay, undefined, { signal: o.signal }).catch(() => {});
+        } finally {
+          o.backoffs?.delete(backoff);
+        }
+      },
+    });
+  }
+
+  /** Every record of the current batch up to and including `record` is handled. */
+  #progress(record: SourceRecord): void {
+    const batch = this.#batch;
+    let position = this.#doneUpTo;
+    while (position < batch.length && batch[position]!.record !== record) position++;
+    if (position === batch.length) return;
+    this.#consumer.markDone(batch.slice(this.#doneUpTo, position + 1));
+    this.#doneUpTo = position + 1;
   }
 
   get hasOpenWindow(): boolean {
@@ -360,41 +400,17 @@ class Lane {
       if (this.#window !== undefined && this.#window.startMs !== bounds.startMs) await this.#closeWindow(false);
       this.#window ??= { ...bounds, state: {} };
     }
-    let doneUpTo = 0;
-    const runner = new BatchRunner({
-      bisectOnError: o.settings.bisectOnError,
-      maxRetries: o.settings.maxRetries,
-      maxRecordAgeSeconds: o.settings.maxRecordAgeSeconds,
-      signal: o.signal,
-      now: () => o.now(),
-      invoke: (records, state) => this.#invoke(records, state),
-      discard: async (discard) => {
-        o.counters.recordsDiscarded += discard.records.length;
-        await o.discard(discard, o.shardId);
-      },
-      progress: (record) => {
-        let position = doneUpTo;
-        while (position < batch.length && batch[position]!.record !== record) position++;
-        if (position === batch.length) return;
-        this.#consumer.markDone(batch.slice(doneUpTo, position + 1));
-        doneUpTo = position + 1;
-      },
-      backoff: async (retry) => {
-        o.counters.retries++;
-        const delay = Math.min(o.polling.backoffMaxMs, o.polling.backoffBaseMs * 2 ** retry);
-        const backoff = { untilMs: Date.now() + delay };
-        o.backoffs?.add(backoff);
-        try {
-          await sleep(delay, undefined, { signal: o.signal }).catch(() => {});
-        } finally {
-          o.backoffs?.delete(backoff);
-        }
-      },
-    });
-    const state = await runner.run(
-      batch.map((item) => item.record),
-      this.#window?.state,
-    );
+    this.#batch = batch;
+    this.#doneUpTo = 0;
+    let state: unknown;
+    try {
+      state = await this.#runner.run(
+        batch.map((item) => item.record),
+        this.#window?.state,
+      );
+    } finally {
+      this.#batch = [];
+    }
     if (this.#window !== undefined) {
       this.#window.state = state;
       if (stateBytes(state) > MAX_WINDOW_STATE_BYTES) await this.#closeWindow(true);
