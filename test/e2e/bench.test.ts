@@ -8,7 +8,7 @@ import type { BenchRun } from '../../benchmarks/suite.js';
 
 /**
  * `shardflow bench --quick` for real: cold start (bundled handlers imported by fresh processes), micro suite
- * (shardflow vs Powertools vs hand loops), end to end on kinesalite (local ESM vs the bare loop), memory
+ * (shardflow vs Powertools vs hand loops), end to end on kinesalite (local ESM vs the lean loop and the ESM-path loop), memory
  * sweep in worker processes (cgroups when the machine allows). Asserts the output's structure and sanity,
  * never a timing.
  */
@@ -125,10 +125,10 @@ describe('shardflow bench --quick (real suites, kinesalite, worker processes)', 
     expect(profile!.inclusiveSrc.every((entry) => entry.location.startsWith('src/'))).toBe(true);
   });
 
-  it('runs the bare loop and the local ESM over the same records: all delivered once, latency percentiles ordered', () => {
+  it('runs the lean loop, the ESM-path loop and the local ESM over the same records: all delivered once, latency percentiles ordered', () => {
     // Assert
     const e2e = run.e2e!;
-    expect(e2e.results.map((m) => m.kind)).toEqual(['bare-loop', 'local-esm']);
+    expect(e2e.results.map((m) => m.kind)).toEqual(['lean-loop', 'esm-path-loop', 'local-esm']);
     for (const m of e2e.results) {
       expect(m.error).toBeUndefined();
       expect(m.drain!.records).toBe(e2e.settings.drainRecords);
@@ -144,7 +144,8 @@ describe('shardflow bench --quick (real suites, kinesalite, worker processes)', 
       expect(p90).toBeLessThanOrEqual(p99);
       expect(p99).toBeLessThanOrEqual(max);
     }
-    expect(e2e.results[1]!.ratioToCeiling).toBeGreaterThan(0);
+    expect(e2e.results[2]!.ratioToCeiling!.median).toBeGreaterThan(0);
+    expect(e2e.results[2]!.roundRatiosToCeiling).toHaveLength(e2e.settings.drainRounds);
   });
 
   it('sweeps memory sizes with a stated basis, positive costs and optimal sizes among those swept', () => {

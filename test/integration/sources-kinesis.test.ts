@@ -120,7 +120,7 @@ describe('KinesisSource (real kinesalite)', () => {
     ]);
   });
 
-  it('turns GetRecords records into Lambda Kinesis records, field by field and in key order', async () => {
+  it('turns GetRecords records into Lambda Kinesis records, field by field and in key order, and builds one anew per invocation', async () => {
     // Arrange
     const raw = (await client.send(new ListShardsCommand({ StreamName: 'shape' }))).Shards ?? [];
     const middleShardHashKey = raw[1]!.HashKeyRange!.StartingHashKey!;
@@ -162,6 +162,13 @@ describe('KinesisSource (real kinesalite)', () => {
       expect(record.lambdaRecord).toStrictEqual(expected);
       expect(Object.keys(record.lambdaRecord)).toEqual(Object.keys(expected));
       expect(Object.keys((record.lambdaRecord as KinesisStreamRecord).kinesis)).toEqual(Object.keys(expected.kinesis));
+      // Each invocation gets its own record, equal to what Lambda's JSON boundary makes of it.
+      const invoked = record.invocationRecord!() as KinesisStreamRecord;
+      expect(invoked).toStrictEqual(JSON.parse(JSON.stringify(expected)));
+      expect(JSON.stringify(invoked)).toBe(JSON.stringify(expected));
+      expect(invoked).not.toBe(record.lambdaRecord);
+      expect(invoked.kinesis).not.toBe((record.lambdaRecord as KinesisStreamRecord).kinesis);
+      expect(record.invocationRecord!()).not.toBe(invoked);
       expect(record).toMatchObject({
         sequenceNumber: sequences[i],
         partitionKey: `user-${i + 1}`,

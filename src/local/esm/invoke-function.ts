@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LambdaContext as RuntimeLambdaContext } from '../../runtime/records/lambda-events.js';
 import type { InvokeOutcome } from './interpret-response.js';
+import { jsonCopy } from './json-copy.js';
 
 /** A function the local ESM invokes: the same handler Lambda would run. */
 export interface LocalFunction {
@@ -23,6 +24,15 @@ export interface LambdaContext extends RuntimeLambdaContext {
   callbackWaitsForEmptyEventLoop: boolean;
 }
 
+/** Options of {@link invokeFunction}. */
+export interface InvokeOptions {
+  /**
+   * The event is already what crossing the JSON boundary makes of it: new objects of JSON data only
+   * (equal to its own `JSON.parse(JSON.stringify(…))`), referenced by nothing else. It is passed as it is.
+   */
+  readonly eventCopied?: boolean;
+}
+
 /** One invocation's result. */
 export interface Invocation {
   readonly requestId: string;
@@ -32,7 +42,8 @@ export interface Invocation {
 
 /**
  * Invokes a handler like Lambda does: the event and the response cross a JSON boundary (the handler
- * cannot share objects with the ESM, `undefined` becomes `null`), the context carries a request id and
+ * cannot share objects with the ESM, `undefined` becomes `null`; {@link jsonCopy} gives the result of
+ * the JSON round trip without the text), the context carries a request id and
  * `getRemainingTimeInMillis()` honouring the function timeout, and a run past the timeout is a
  * `timeout` outcome. In-process, a timed-out handler cannot be killed: its late result is ignored.
  *
@@ -41,7 +52,11 @@ export interface Invocation {
  * const { outcome } = await invokeFunction(fn, { Records: [...] });
  * ```
  */
-export async function invokeFunction(fn: LocalFunction, event: unknown): Promise<Invocation> {
+export async function invokeFunction(
+  fn: LocalFunction,
+  event: unknown,
+  options: InvokeOptions = {},
+): Promise<Invocation> {
   const requestId = randomUUID();
   const started = performance.now();
   const deadline = Date.now() + fn.timeoutMs;
@@ -56,24 +71,27 @@ export async function invokeFunction(fn: LocalFunction, event: unknown): Promise
     callbackWaitsForEmptyEventLoop: true,
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
   };
-  const payload = JSON.parse(JSON.stringify(event)) as unknown;
+  const payload = options.eventCopied === true ? event : jsonCopy(event);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<InvokeOutcome>((resolve) => {
-    timer = setTimeout(() => resolve({ kind: 'timeout', timeoutMs: fn.timeoutMs }), fn.timeoutMs);
+    timer = setTimeout(resolve, fn.timeoutMs, { kind: 'timeout', timeoutMs: fn.timeoutMs });
   });
-  const run = (async (): Promise<InvokeOutcome> => {
-    try {
-      const value = await fn.handler(payload, context);
-      return { kind: 'returned', value: value === undefined ? null : (JSON.parse(JSON.stringify(value)) as unknown) };
-    } catch (thrown) {
-      const error = thrown instanceof Error ? thrown : new Error(String(thrown));
-      return { kind: 'threw', error };
-    }
-  })();
+  const run = runHandler(fn, payload, context);
   try {
     const outcome = await Promise.race([run, timeout]);
     return { requestId, outcome, durationMs: performance.now() - started };
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** The handler's outcome: its response as it comes back across the JSON boundary, or what it threw. */
+async function runHandler(fn: LocalFunction, payload: unknown, context: LambdaContext): Promise<InvokeOutcome> {
+  try {
+    const value = await fn.handler(payload, context);
+    return { kind: 'returned', value: value === undefined ? null : jsonCopy(value) };
+  } catch (thrown) {
+    const error = thrown instanceof Error ? thrown : new Error(String(thrown));
+    return { kind: 'threw', error };
   }
 }

@@ -3,6 +3,7 @@ import type {
   KinesisStreamRecord,
   AttributeValue as LambdaAttributeValue,
 } from '../../runtime/records/lambda-events.js';
+import { jsonBytes, jsonStringBytes } from './json-bytes.js';
 
 /** A marshalled attribute value, from `@aws-sdk/util-dynamodb` or from the Streams API. */
 type AttributeValue = LambdaAttributeValue | object;
@@ -17,7 +18,7 @@ export interface KinesisRecordInput {
   readonly data: Uint8Array;
   /** Epoch milliseconds (the API's `ApproximateArrivalTimestamp`). */
   readonly approximateArrivalMs: number;
-  readonly invokeIdentityArn?: string;
+  readonly invokeIdentityArn?: string | undefined;
 }
 
 /**
@@ -36,7 +37,7 @@ export function kinesisLambdaRecord(input: KinesisRecordInput): KinesisStreamRec
       kinesisSchemaVersion: '1.0',
       partitionKey: input.partitionKey,
       sequenceNumber: input.sequenceNumber,
-      data: Buffer.from(input.data).toString('base64'),
+      data: Buffer.from(input.data.buffer, input.data.byteOffset, input.data.byteLength).toString('base64'),
       approximateArrivalTimestamp: input.approximateArrivalMs / 1000,
     },
     eventSource: 'aws:kinesis',
@@ -46,6 +47,50 @@ export function kinesisLambdaRecord(input: KinesisRecordInput): KinesisStreamRec
     invokeIdentityArn: input.invokeIdentityArn ?? 'arn:aws:iam::000000000000:role/shardflow-local',
     awsRegion: input.region,
     eventSourceARN: input.streamArn,
+  };
+}
+
+/** The inputs of a Kinesis Lambda record that are the same for every record of a stream (and function). */
+export type KinesisStreamInput = Pick<KinesisRecordInput, 'streamArn' | 'region' | 'invokeIdentityArn'>;
+
+/**
+ * Measures the Kinesis Lambda records of one stream before building them: `size(input)` is the UTF-8
+ * length of `JSON.stringify(kinesisLambdaRecord({ ...fixed, ...input }))`, counted from the fields that
+ * vary (shard id, partition key, sequence number, arrival time, and the data, whose base64 is written
+ * verbatim) without building or writing the record.
+ *
+ * @example
+ * ```ts
+ * const size = kinesisLambdaRecordSizer({ streamArn, region: 'us-east-1' });
+ * size(input) === Buffer.byteLength(JSON.stringify(kinesisLambdaRecord({ streamArn, region: 'us-east-1', ...input }))); // true
+ * ```
+ */
+export function kinesisLambdaRecordSizer(
+  fixed: KinesisStreamInput,
+): (input: Omit<KinesisRecordInput, keyof KinesisStreamInput>) => number {
+  // The record with every varying field at its shortest: '' strings (so eventID ':'), no data, arrival time 0.
+  const base = jsonBytes(
+    kinesisLambdaRecord({
+      ...fixed,
+      shardId: '',
+      sequenceNumber: '',
+      partitionKey: '',
+      data: new Uint8Array(),
+      approximateArrivalMs: 0,
+    }),
+  );
+  // JSON escapes character by character, so `shardId:sequenceNumber` costs the two strings' escapes plus ':'.
+  return (input) => {
+    const seconds = input.approximateArrivalMs / 1000;
+    return (
+      base +
+      (jsonStringBytes(input.partitionKey) - 2) +
+      2 * (jsonStringBytes(input.sequenceNumber) - 2) +
+      (jsonStringBytes(input.shardId) - 2) +
+      // JSON writes a finite number as String() does, anything else as null.
+      ((Number.isFinite(seconds) ? String(seconds).length : 4) - 1) +
+      4 * Math.ceil(input.data.byteLength / 3)
+    );
   };
 }
 

@@ -13,8 +13,17 @@ export interface SourceRecord {
   readonly approximateArrivalMs: number;
   /** Bytes this record adds to an invoke payload (UTF-8 length of `JSON.stringify(lambdaRecord)`). */
   readonly payloadBytes: number;
-  /** The record converted to the exact Lambda event shape (Dates → epoch seconds, PascalCase → camelCase, base64). */
+  /**
+   * The record converted to the exact Lambda event shape (Dates → epoch seconds, PascalCase → camelCase,
+   * base64). The ESM's own copy (filters, destinations): never hand it to the function as it is.
+   */
   readonly lambdaRecord: LambdaStreamRecord;
+  /**
+   * A new copy of `lambdaRecord` for one invocation, as the function receives it: equal to
+   * `JSON.parse(JSON.stringify(lambdaRecord))` and sharing no object with anything else. Sources that can
+   * build it more cheaply than a copy provide it; without it, the ESM copies `lambdaRecord`.
+   */
+  invocationRecord?(): LambdaStreamRecord;
 }
 
 /** A shard as the stream describes it. */

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../runtime/observability/logger.js';
 import { BatchAbandonedError, BatchRunner, type Discard } from './batch-runner.js';
 import { interpretResponse } from './interpret-response.js';
+import { invocationEvent } from './invocation-event.js';
 import { invokeFunction, type LocalFunction } from './invoke-function.js';
 import type { IteratorPosition, ShardCheckpoint, SourceRecord, StreamSource } from './ports.js';
 import { ProgressTracker } from './progress-tracker.js';
@@ -66,10 +67,19 @@ interface Queued {
   readonly index: number;
 }
 
-/** Wakes a waiting lane. */
+/**
+ * Wakes a waiting lane (or reader). A notification with nobody waiting is kept for the next `wait`, which
+ * then returns at once: a push that lands while the lane is between its queue check and its wait is never
+ * missed (it would otherwise sit there for a whole idle interval). Waiters re-check their condition anyway.
+ */
 class Signal {
   #resolve: (() => void) | undefined;
+  #pending = false;
   wait(ms: number): Promise<void> {
+    if (this.#pending) {
+      this.#pending = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const timer = setTimeout(() => done(), ms);
       const done = () => {
@@ -81,7 +91,8 @@ class Signal {
     });
   }
   notify(): void {
-    this.#resolve?.();
+    if (this.#resolve !== undefined) this.#resolve();
+    else this.#pending = true;
   }
 }
 
@@ -200,6 +211,7 @@ export class ShardConsumer {
         continue;
       }
       let page: Awaited<ReturnType<StreamSource['read']>>;
+      const readStartedAt = Date.now();
       try {
         page = await o.source.read(iterator, limit);
       } catch (error) {
@@ -238,8 +250,9 @@ export class ShardConsumer {
         return;
       }
       iterator = page.nextIterator;
-      const pause = page.records.length > 0 ? o.polling.activeMs : o.polling.idleMs;
-      await sleep(pause, undefined, { signal: o.signal }).catch(() => {});
+      // While records flow, reads start `activeMs` apart (Kinesis: 5 GetRecords/s/shard), whatever a read took.
+      const pause = page.records.length > 0 ? o.polling.activeMs - (Date.now() - readStartedAt) : o.polling.idleMs;
+      if (pause > 0) await sleep(pause, undefined, { signal: o.signal }).catch(() => {});
     }
   }
 }
@@ -263,10 +276,50 @@ class Lane {
   readonly #wake = new Signal();
   #firstQueuedAt: number | undefined;
   #window: OpenWindow | undefined;
+  /** The batch the runner is on, and how many of its records are handled (checkpointable). */
+  #batch: readonly Queued[] = [];
+  #doneUpTo = 0;
+  /** One runner per lane, for all its batches (it keeps no state between runs). */
+  readonly #runner: BatchRunner;
 
   constructor(consumer: ShardConsumer, id: number) {
     this.#consumer = consumer;
     this.#id = id;
+    const o = consumer.options;
+    this.#runner = new BatchRunner({
+      bisectOnError: o.settings.bisectOnError,
+      maxRetries: o.settings.maxRetries,
+      maxRecordAgeSeconds: o.settings.maxRecordAgeSeconds,
+      signal: o.signal,
+      now: () => o.now(),
+      invoke: (records, state) => this.#invoke(records, state),
+      discard: async (discard) => {
+        o.counters.recordsDiscarded += discard.records.length;
+        await o.discard(discard, o.shardId);
+      },
+      progress: (record) => this.#progress(record),
+      backoff: async (retry) => {
+        o.counters.retries++;
+        const delay = Math.min(o.polling.backoffMaxMs, o.polling.backoffBaseMs * 2 ** retry);
+        const backoff = { untilMs: Date.now() + delay };
+        o.backoffs?.add(backoff);
+        try {
+          await sleep(delay, undefined, { signal: o.signal }).catch(() => {});
+        } finally {
+          o.backoffs?.delete(backoff);
+        }
+      },
+    });
+  }
+
+  /** Every record of the current batch up to and including `record` is handled. */
+  #progress(record: SourceRecord): void {
+    const batch = this.#batch;
+    let position = this.#doneUpTo;
+    while (position < batch.length && batch[position]!.record !== record) position++;
+    if (position === batch.length) return;
+    this.#consumer.markDone(batch.slice(this.#doneUpTo, position + 1));
+    this.#doneUpTo = position + 1;
   }
 
   get hasOpenWindow(): boolean {
@@ -347,42 +400,17 @@ class Lane {
       if (this.#window !== undefined && this.#window.startMs !== bounds.startMs) await this.#closeWindow(false);
       this.#window ??= { ...bounds, state: {} };
     }
-    const indexOf = new Map<SourceRecord, Queued>();
-    for (const item of batch) indexOf.set(item.record, item);
-    let doneUpTo = 0;
-    const runner = new BatchRunner({
-      bisectOnError: o.settings.bisectOnError,
-      maxRetries: o.settings.maxRetries,
-      maxRecordAgeSeconds: o.settings.maxRecordAgeSeconds,
-      signal: o.signal,
-      now: () => o.now(),
-      invoke: (records, state) => this.#invoke(records, state),
-      discard: async (discard) => {
-        o.counters.recordsDiscarded += discard.records.length;
-        await o.discard(discard, o.shardId);
-      },
-      progress: (record) => {
-        const position = batch.indexOf(indexOf.get(record)!, doneUpTo);
-        if (position < doneUpTo) return;
-        this.#consumer.markDone(batch.slice(doneUpTo, position + 1));
-        doneUpTo = position + 1;
-      },
-      backoff: async (retry) => {
-        o.counters.retries++;
-        const delay = Math.min(o.polling.backoffMaxMs, o.polling.backoffBaseMs * 2 ** retry);
-        const backoff = { untilMs: Date.now() + delay };
-        o.backoffs?.add(backoff);
-        try {
-          await sleep(delay, undefined, { signal: o.signal }).catch(() => {});
-        } finally {
-          o.backoffs?.delete(backoff);
-        }
-      },
-    });
-    const state = await runner.run(
-      batch.map((item) => item.record),
-      this.#window?.state,
-    );
+    this.#batch = batch;
+    this.#doneUpTo = 0;
+    let state: unknown;
+    try {
+      state = await this.#runner.run(
+        batch.map((item) => item.record),
+        this.#window?.state,
+      );
+    } finally {
+      this.#batch = [];
+    }
     if (this.#window !== undefined) {
       this.#window.state = state;
       if (stateBytes(state) > MAX_WINDOW_STATE_BYTES) await this.#closeWindow(true);
@@ -392,23 +420,23 @@ class Lane {
   async #invoke(records: readonly SourceRecord[], state: unknown) {
     const o = this.#consumer.options;
     const window = this.#window;
-    const event =
-      window !== undefined
-        ? {
-            Records: records.map((r) => r.lambdaRecord),
-            ...windowFields({ ...window, state }, o.shardId, o.source.streamArn, false, false),
-          }
-        : { Records: records.map((r) => r.lambdaRecord) };
+    const event = invocationEvent(
+      records,
+      window === undefined
+        ? undefined
+        : windowFields({ ...window, state }, o.shardId, o.source.streamArn, false, false),
+    );
     return this.#call(event, records);
   }
 
+  /** Invokes the function on an event from {@link invocationEvent} (already as the JSON boundary makes it). */
   async #call(event: object, records: readonly SourceRecord[]) {
     const o = this.#consumer.options;
     o.counters.invocations++;
     o.counters.invoking += records.length;
     let invocation: Awaited<ReturnType<typeof invokeFunction>>;
     try {
-      invocation = await invokeFunction(o.fn, event);
+      invocation = await invokeFunction(o.fn, event, { eventCopied: true });
     } finally {
       o.counters.invoking -= records.length;
     }
@@ -444,7 +472,7 @@ class Lane {
     const window = this.#window!;
     let retry = 0;
     while (!o.signal.aborted) {
-      const event = { Records: [], ...windowFields(window, o.shardId, o.source.streamArn, true, terminatedEarly) };
+      const event = invocationEvent([], windowFields(window, o.shardId, o.source.streamArn, true, terminatedEarly));
       const { verdict } = await this.#call(event, []);
       if (verdict.kind !== 'failure') break;
       const delay = Math.min(o.polling.backoffMaxMs, o.polling.backoffBaseMs * 2 ** retry++);

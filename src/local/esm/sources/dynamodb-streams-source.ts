@@ -9,6 +9,7 @@ import {
 import { canonicalKey } from '../../../runtime/records/canonical-key.js';
 import { unmarshallImage } from '../../../runtime/records/dynamodb-image.js';
 import type { AttributeValue as LambdaAttributeValue } from '../../../runtime/records/lambda-events.js';
+import { jsonBytes } from '../json-bytes.js';
 import { type DynamoDBRecordInput, dynamodbLambdaRecord } from '../lambda-event.js';
 import type { IteratorPosition, ReadResult, ShardDescription, SourceRecord, StreamSource } from '../ports.js';
 import { InvalidIteratorError, toStreamSourceError, UnsupportedPositionError } from './errors.js';
@@ -146,7 +147,7 @@ export class DynamoDBStreamsSource implements StreamSource {
       sequenceNumber,
       partitionKey: orderingKey(keys, eventID, sequenceNumber),
       approximateArrivalMs,
-      payloadBytes: Buffer.byteLength(JSON.stringify(lambdaRecord)),
+      payloadBytes: jsonBytes(lambdaRecord),
       lambdaRecord,
     };
   }

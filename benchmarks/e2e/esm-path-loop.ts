@@ -3,8 +3,8 @@ import { invokeFunction, type LocalFunction } from '../../src/local/esm/invoke-f
 import type { StreamSource } from '../../src/local/esm/ports.js';
 import type { PollingOptions } from '../../src/local/esm/shard-consumer.js';
 
-/** Options of {@link startBareLoop}. */
-export interface BareLoopOptions {
+/** Options of {@link startEsmPathLoop}. */
+export interface EsmPathLoopOptions {
   readonly source: StreamSource;
   readonly fn: LocalFunction;
   readonly batchSize: number;
@@ -12,28 +12,29 @@ export interface BareLoopOptions {
   readonly polling: Pick<PollingOptions, 'idleMs' | 'activeMs'>;
 }
 
-/** A running bare loop. */
-export interface BareLoop {
+/** A running ESM-path loop. */
+export interface EsmPathLoop {
   /** Invocations so far. */
   readonly invocations: () => number;
   stop(): Promise<void>;
 }
 
 /**
- * The ceiling of the end-to-end suite: the least a poller must do — per shard, GetRecords from
- * TRIM_HORIZON (up to 10 000 records per call) and invoke the function on each `batchSize` slice in turn,
- * through the same {@link StreamSource} and {@link invokeFunction} as the local ESM. No batching window,
+ * A second reference of the end-to-end suite (not the ceiling: that is the lean loop of `lean-loop.ts`):
+ * per shard, GetRecords from TRIM_HORIZON (up to 10 000 records per call) and invoke the function on each
+ * `batchSize` slice in turn, through the same {@link StreamSource} and {@link invokeFunction} as the local
+ * ESM, so with their record building and the invoke's copy of the event across the JSON boundary. No batching window,
  * no checkpoints, no retries, no parallelization, no response interpretation; it only keeps Kinesis's
  * read cadence (≤ 5 GetRecords/s/shard), as the local ESM does.
  *
  * @example
  * ```ts
- * const loop = await startBareLoop({ source, fn, batchSize: 100, polling: { idleMs: 1000, activeMs: 200 } });
+ * const loop = await startEsmPathLoop({ source, fn, batchSize: 100, polling: { idleMs: 1000, activeMs: 200 } });
  * // … records flow …
  * await loop.stop();
  * ```
  */
-export async function startBareLoop(options: BareLoopOptions): Promise<BareLoop> {
+export async function startEsmPathLoop(options: EsmPathLoopOptions): Promise<EsmPathLoop> {
   const controller = new AbortController();
   const { signal } = controller;
   let invocations = 0;
