@@ -193,7 +193,7 @@ describe('decodeEvent: Kinesis', () => {
     );
   });
 
-  it('decodes records past the batch\'s kept-data budget again when they are read, to the same text', () => {
+  it("decodes records past the batch's kept-data budget again when they are read, to the same text", () => {
     // Arrange: the first record fills the 1 MiB budget, so the later ones are checked, dropped and decoded again
     const big = JSON.stringify({ pad: 'x'.repeat(KEPT_DECODED_BYTES) });
     const event = new KinesisEventFactory().event([{ text: big }, { text: '{"n":1}' }, { text: '{"name":"Zoë"}' }]);
