@@ -20,7 +20,7 @@ export interface MicroTarget {
 const TEN_TO_10K = [10, 100, 1000, 10_000];
 
 /**
- * The handler suite's targets (issue 14; DESIGN §6 for Powertools with its parser). The logger target is a
+ * The handler suite's targets (issue 14, and the project's target for Powertools with its parser). The logger target is a
  * ratio too: shardflow with the default `info` logger ÷ shardflow silent ≥ 0.95 is a cost of at most 5 %.
  */
 export const MICRO_TARGETS: readonly MicroTarget[] = Object.freeze([
@@ -94,7 +94,7 @@ export const MICRO_TARGETS: readonly MicroTarget[] = Object.freeze([
     peer: 'powertools-parser' as const,
     atLeast: 1.5,
     batchSizes: TEN_TO_10K,
-    description: `${source === 'kinesis' ? 'Kinesis' : 'DynamoDB'}: ≥ 1.5× Powertools with its parser (DESIGN §6)`,
+    description: `${source === 'kinesis' ? 'Kinesis' : 'DynamoDB'}: ≥ 1.5× Powertools with its parser (project target)`,
   })),
 ]);
 

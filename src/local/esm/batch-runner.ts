@@ -60,7 +60,7 @@ interface Pending {
 }
 
 /**
- * Drives one batch to completion with the ESM's failure semantics (DESIGN §3):
+ * Drives one batch to completion with the ESM's failure semantics (see docs/local-esm.md):
  *
  * - success → checkpoint after the batch;
  * - partial failure → checkpoint before the lowest failed record, retry the rest (counts as a retry);

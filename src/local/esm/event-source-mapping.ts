@@ -16,7 +16,7 @@ import type {
 import type { EsmSettings } from './settings.js';
 import { type BackoffSet, type EsmCounters, type PollingOptions, ShardConsumer } from './shard-consumer.js';
 
-/** Polling defaults close to Lambda's own (DESIGN §3): Kinesis ~1 poll/s, DynamoDB ~4 polls/s per shard. */
+/** Polling defaults close to Lambda's own (see docs/local-esm.md): Kinesis ~1 poll/s, DynamoDB ~4 polls/s per shard. */
 export const DEFAULT_POLLING = {
   kinesis: { idleMs: 1000, activeMs: 200, backoffBaseMs: 1000, backoffMaxMs: 60_000 },
   dynamodb: { idleMs: 250, activeMs: 250, backoffBaseMs: 1000, backoffMaxMs: 60_000 },

@@ -21,7 +21,7 @@ function isEmptyResponse(value: unknown): boolean {
 }
 
 /**
- * Interprets a function's response exactly as Lambda's ESM does for stream sources (DESIGN §3):
+ * Interprets a function's response exactly as Lambda's ESM does for stream sources (see docs/local-esm.md):
  * - an error or a timeout fails the whole batch (`functionError: 'Unhandled'`);
  * - without `ReportBatchItemFailures`, any response is a success;
  * - `""`, `[]`, `null`, `{}`, `{batchItemFailures: []}` and `{batchItemFailures: null}` are full success;

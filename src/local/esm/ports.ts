@@ -80,7 +80,7 @@ export interface StreamBatchInfo {
   readonly streamArn: string;
 }
 
-/** The record Lambda's ESM sends to an on-failure destination (DESIGN §3), exactly. */
+/** The record Lambda's ESM sends to an on-failure destination (see docs/local-esm.md), exactly. */
 export interface OnFailureRecord {
   readonly requestContext: {
     readonly requestId: string;
