@@ -27,6 +27,27 @@ export function withPayload(record: OnFailureRecord, records: readonly LambdaStr
 }
 
 /**
+ * Parses text that must be one JSON object (a stored record or state file). Returns a reason string
+ * ("is not JSON (…)", "is not a JSON object") instead when it is not.
+ *
+ * @example
+ * ```ts
+ * const parsed = parseJsonObject('{"version":1}');
+ * if (typeof parsed === 'string') throw new Error(`the file ${parsed}`);
+ * ```
+ */
+export function parseJsonObject(text: string): Record<string, unknown> | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return `is not JSON (${error instanceof Error ? error.message : String(error)})`;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'is not a JSON object';
+  return value as Record<string, unknown>;
+}
+
+/**
  * Parses a stored on-failure record, checking the fields every record has. Returns a reason string
  * ("is not JSON …", "has no requestContext") instead of the record when the text is not one.
  *
@@ -37,14 +58,8 @@ export function withPayload(record: OnFailureRecord, records: readonly LambdaStr
  * ```
  */
 export function parseOnFailureRecord(text: string): OnFailureRecord | string {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    return `is not JSON (${error instanceof Error ? error.message : String(error)})`;
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'is not a JSON object';
-  const candidate = value as Record<string, unknown>;
+  const candidate = parseJsonObject(text);
+  if (typeof candidate === 'string') return candidate;
   if (candidate.version !== '1.0') return 'has no version "1.0"';
   if (typeof candidate.requestContext !== 'object' || candidate.requestContext === null) return 'has no requestContext';
   if (typeof candidate.KinesisBatchInfo !== 'object' && typeof candidate.DDBStreamBatchInfo !== 'object') {

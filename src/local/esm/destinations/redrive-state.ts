@@ -1,4 +1,5 @@
 import { REDRIVE_STATE_SUFFIX } from './constants.js';
+import { parseJsonObject } from './record-json.js';
 
 /**
  * What became of one record in a redrive:
@@ -161,14 +162,8 @@ export function withRedriveAttempt(
  * ```
  */
 export function parseRedriveState(text: string): RedriveState | string {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    return `is not JSON (${error instanceof Error ? error.message : String(error)})`;
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'is not a JSON object';
-  const candidate = value as Record<string, unknown>;
+  const candidate = parseJsonObject(text);
+  if (typeof candidate === 'string') return candidate;
   if (candidate.version !== 1) return 'has no version 1';
   if (typeof candidate.key !== 'string') return 'has no key';
   if (candidate.status !== 'redriven' && candidate.status !== 'failed') return 'has no status redriven|failed';
