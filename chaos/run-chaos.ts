@@ -512,10 +512,13 @@ async function objects(s3: S3Client, bucket: string): Promise<string[]> {
   }
 }
 
+/** A worker's stats file, `stats-<pid>.json` (chaos/worker.ts writes it by temp file and rename). */
+const WORKER_STATS_FILE = /^stats-\d+\.json$/;
+
 async function workerStats(dataDir: string): Promise<{ transient: number; throttles: number }> {
   const totals = { transient: 0, throttles: 0 };
   for (const file of await readdir(dataDir)) {
-    if (!file.startsWith('stats-')) continue;
+    if (!WORKER_STATS_FILE.test(file)) continue; // not the `.tmp` a killed worker may leave behind
     const stats = JSON.parse(await readFile(join(dataDir, file), 'utf8')) as { transient: number; throttles: number };
     totals.transient += stats.transient;
     totals.throttles += stats.throttles;

@@ -3,7 +3,7 @@
  * owns (so a `kill -9` of this process loses only what a crashed Lambda would). Resumes from the
  * checkpoints in the data dir on every start. Writes its injected-fault counters to `stats-<pid>.json`.
  */
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
@@ -51,11 +51,18 @@ const run = await startLocal({
   },
 });
 const statsFile = join(state.dataDir, `stats-${process.pid}.json`);
-const writeStats = () =>
+// The driver kill -9s this process at random moments, and a plain writeFileSync truncates the file
+// before it writes: a kill between the two left an empty stats file and failed the run. Write a temp
+// file the reader does not match, then rename it over the real one (atomic), so the reader only ever
+// sees a whole file. Synchronous, so the SIGTERM handler can write its last counters before exiting.
+const statsTemp = join(state.dataDir, `stats-${process.pid}.json.tmp`);
+const writeStats = () => {
   writeFileSync(
-    statsFile,
+    statsTemp,
     JSON.stringify({ ...injected, status: Object.fromEntries([...run.mappings].map(([n, m]) => [n, m.status()])) }),
   );
+  renameSync(statsTemp, statsFile);
+};
 const timer = setInterval(writeStats, 250);
 process.on('SIGTERM', () => {
   clearInterval(timer);
