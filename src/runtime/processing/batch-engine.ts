@@ -4,9 +4,9 @@ import type { StreamConfig } from '../config/types.js';
 import { PermanentError, UnattributableFailureError } from '../errors.js';
 import { type Logger, levelEnabled, recordBindings } from '../observability/logger.js';
 import type { BatchMetrics } from '../observability/metrics.js';
-import { decodeEvent, InvalidImageError } from '../records/index.js';
+import { EventDecoder, InvalidImageError } from '../records/index.js';
 import type { StreamBatchResponse, TumblingWindowFields } from '../records/lambda-events.js';
-import type { DecodedEntry, StreamRecord } from '../records/stream-record.js';
+import type { DecodedEntry, StreamRecord, StreamSourceType, UndecodableRecord } from '../records/stream-record.js';
 import { createRedactor, type Redactor } from '../redaction/index.js';
 import type { Router } from '../routing/index.js';
 import { BatchBuffers } from './batch-buffers.js';
@@ -95,11 +95,25 @@ type BatchDoneLine = {
 
 /** One record's journey through a batch. Mutable only inside the engine. */
 interface WorkItem {
-  readonly entry: DecodedEntry;
-  readonly record: StreamRecord | undefined;
+  /**
+   * The decoded record or its failure. Let go of once the record's slice has run (see {@link SLICE_RECORDS}),
+   * unless the record is quarantined (the quarantine entry is built from it); what the later phases read
+   * is copied into the fields below.
+   */
+  entry: DecodedEntry | undefined;
+  /** The decoded record (`undefined` for an undecodable one); let go of with {@link entry}. */
+  record: StreamRecord | undefined;
+  readonly index: number;
+  readonly source: StreamSourceType;
   readonly shardId: string | undefined;
   readonly sequenceNumber: string | undefined;
+  readonly subSequenceNumber: number | undefined;
+  /** The key the record is ordered under: its partition key, or an internal one for an undecodable record without one. */
   readonly orderingKey: string;
+  /** The partition key reported in the record's outcome (`undefined` for an undecodable record without one). */
+  readonly partitionKey: string | undefined;
+  /** `approximateArrivalMs` of a decoded record, for the iterator age. */
+  readonly arrivalMs: number | undefined;
   processor: AnyProcessor | undefined;
   /** The validated payload until the record runs ({@link NOT_VALIDATED} until it is validated), then `undefined`. */
   payload: unknown;
@@ -119,6 +133,23 @@ const DEFAULT_CONCURRENCY = ENGINE_FIELDS.concurrency.default;
 const DEFAULT_DEADLINE_MARGIN_MS = ENGINE_FIELDS.deadlineMarginMs.default;
 const DEFAULT_MAX_RECORD_BYTES = ENGINE_FIELDS.maxRecordBytes.default;
 const DEFAULT_LOCK_MS = 15 * 60 * 1000;
+/**
+ * Raw records decoded, routed and run together. A larger batch runs slice after slice, in event order
+ * (per-key order and a stopped key carry over from one slice to the next; the checkpoint is computed over
+ * the whole batch), and lets go of each slice's decoded records once it has run. Unsliced, every decoded
+ * record and image lived until the batch ended, and at 10 000 records that retention was most of the
+ * engine's time (DynamoDB, 1 KB items: 28 % of the profile in garbage collection).
+ *
+ * Measured with the micro suite (Node 20.20, 2 cores, 5 interleaved rounds, medians, ratio to the hand loop
+ * at 10 000 records): unsliced, DynamoDB 0.53× and Kinesis 0.80×; slices of 1 000, DynamoDB 0.75×; 500,
+ * 0.76×; 250, 0.83× and Kinesis 0.92×; 125, 0.87× but batch 1 000 down to 0.92× from 1.14×. A slice is a
+ * barrier for concurrency (the next starts when the last group of this one ends): with a processor that
+ * awaits 1–4 ms per record, 16 workers and 100 keys, 4 000 records took 723–745 ms in slices of 250 against
+ * 725–765 ms unsliced.
+ */
+export const SLICE_RECORDS = 250;
+/** The ordering group of every record under `ordering: 'shard'` (a stopped shard stays stopped across slices). */
+const SHARD_GROUP = '\u0000shard';
 /** `WorkItem.payload` of a record whose validation waits for its execution. */
 const NOT_VALIDATED: unique symbol = Symbol('not validated');
 /** Idempotency namespace of quarantine writes; processor names cannot contain `$` (validateConfig), so it never collides. */
@@ -131,17 +162,31 @@ function identityOf(entry: DecodedEntry): string {
   return `${f.source}:${f.eventSourceARN}:${f.shardId ?? ''}:${f.sequenceNumber ?? f.eventID}`;
 }
 
+/**
+ * The decoded record or its failure. Only quarantined records still hold it once their slice has run,
+ * and only they are read through this.
+ */
+function subjectOf(item: WorkItem): StreamRecord | UndecodableRecord {
+  const entry = item.entry;
+  if (entry === undefined) throw new Error(`internal: record ${item.index} was read after its slice let go of it`);
+  return entry.ok ? entry.record : entry.failure;
+}
+
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && typeof value === 'object' && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 
-/** What the workers of one execution share. */
+/** What the workers of one batch's execution share, across its slices. */
 interface Execution {
-  readonly claims: ReadonlyMap<string, ClaimState> | undefined;
+  /** The idempotency claims of the batch so far (every slice adds its new keys), or `undefined` without a store. */
+  readonly claims: Map<string, ClaimState> | undefined;
   readonly scope: InvocationScope;
   readonly windows: WindowState | undefined;
   /** Idempotency keys already started in this batch (a second record with one is a duplicate). */
   readonly startedKeys: Set<string>;
+  readonly ordering: 'partitionKey' | 'shard' | 'none';
+  /** Ordering groups stopped in an earlier slice (a failed or deferred record): their later records are blocked. */
+  readonly stoppedGroups: Set<string>;
 }
 
 /**
@@ -149,10 +194,14 @@ interface Execution {
  * from the queue and runs each group's records in order, in its own loop (no async call per group).
  */
 async function runGroups(queue: TaskQueue<WorkItem>, execution: Execution): Promise<void> {
-  const { claims, scope, windows, startedKeys } = execution;
+  const { claims, scope, windows, startedKeys, stoppedGroups } = execution;
   const guard = scope.guard;
+  const ordered = execution.ordering !== 'none';
+  const shardOrdered = execution.ordering === 'shard';
   for (let head = queue.take(); head !== undefined; head = queue.take()) {
-    let stopped: Fate | undefined;
+    const group = !ordered ? undefined : shardOrdered ? SHARD_GROUP : head.orderingKey;
+    let stopped: Fate | undefined =
+      group !== undefined && stoppedGroups.size > 0 && stoppedGroups.has(group) ? Fate.blocked : undefined;
     for (let item: WorkItem | undefined = head; item !== undefined; item = item.next) {
       if (item.fate !== undefined) continue; // ignored during prepare
       if (stopped !== undefined) {
@@ -226,6 +275,7 @@ async function runGroups(queue: TaskQueue<WorkItem>, execution: Execution): Prom
         }
       }
     }
+    if (stopped !== undefined && group !== undefined) stoppedGroups.add(group);
   }
 }
 
@@ -234,14 +284,12 @@ type CheckpointItem = WorkItem & CheckpointInput;
 
 /** The fate of each item, as the public {@link RecordOutcome}. */
 function outcomeOf(item: WorkItem): RecordOutcome {
-  const base = item.entry.ok ? item.entry.record : item.entry.failure;
   return {
-    index: base.index,
+    index: item.index,
     shardId: item.shardId,
     sequenceNumber: item.sequenceNumber,
-    subSequenceNumber: item.record?.source === 'kinesis' ? item.record.subSequenceNumber : undefined,
-    // The record's own key: an undecodable record without one is ordered under an internal key.
-    partitionKey: item.entry.ok ? item.orderingKey : item.entry.failure.partitionKey,
+    subSequenceNumber: item.subSequenceNumber,
+    partitionKey: item.partitionKey,
     processor: item.processor?.name,
     fate: item.fate ?? Fate.failed,
     error: item.error,
@@ -280,7 +328,8 @@ class EngineResult implements BatchResult {
 
 /**
  * The stream-correct batch engine: decode → route → validate → execute (ordered per key, bounded
- * concurrency, idempotent, deadline-guarded) → quarantine → report the checkpoint.
+ * concurrency, idempotent, deadline-guarded) → quarantine → report the checkpoint. A batch of more than
+ * {@link SLICE_RECORDS} records is decoded, routed and executed slice after slice, as one batch.
  * One instance per stream function, built once and reused across invocations.
  *
  * @example
@@ -309,9 +358,7 @@ export class BatchEngine {
   async run(event: unknown, context?: InvocationContext): Promise<BatchResult> {
     const { stream, logger: rootLogger, idempotency, metrics } = this.#options;
     const awsRequestId = context?.awsRequestId;
-    const { entries, warnings } = decodeEvent(event, {
-      maxRecordBytes: stream.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
-    });
+    const decoder = new EventDecoder(event, { maxRecordBytes: stream.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES });
     const windows = WindowState.from(event as TumblingWindowFields, this.#routedProcessors);
     const guard = new DeadlineGuard(context, stream.deadlineMarginMs ?? DEFAULT_DEADLINE_MARGIN_MS);
     const buffers = new BatchBuffers();
@@ -325,14 +372,43 @@ export class BatchEngine {
       idempotency,
       this.#redactor,
     );
-    for (const warning of warnings) scope.logger.warn(warning);
     // The duration goes into the `batch done` line and the metrics only.
     const started = metrics !== undefined || levelEnabled(scope, 'info') ? performance.now() : 0;
     try {
-      const items = this.#prepare(entries, scope);
-      // Phases with nothing to do are skipped rather than awaited: each await is a few microtask turns.
-      const claims = idempotency === undefined ? undefined : await this.#claim(items, guard);
-      await this.#execute(items, claims, scope, windows);
+      this.#failIfUnattributable(decoder, scope);
+      const execution: Execution = {
+        claims: idempotency === undefined ? undefined : new Map(),
+        scope,
+        windows,
+        startedKeys: new Set<string>(),
+        // Windowed aggregation needs one order for the shard so that the returned state matches the checkpoint.
+        ordering: windows !== undefined ? 'shard' : (stream.ordering ?? ENGINE_FIELDS.ordering.default),
+        stoppedGroups: new Set<string>(),
+      };
+      const sliced = decoder.length > SLICE_RECORDS;
+      let items: WorkItem[] = [];
+      const entries: DecodedEntry[] = [];
+      for (let start = 0; start < decoder.length; start += SLICE_RECORDS) {
+        entries.length = 0;
+        decoder.decodeRange(start, start + SLICE_RECORDS, entries);
+        const slice = this.#prepare(entries, scope);
+        // Phases with nothing to do are skipped rather than awaited: each await is a few microtask turns.
+        if (execution.claims !== undefined) await this.#claim(slice, guard, execution.claims);
+        await this.#execute(slice, execution);
+        if (!sliced) {
+          items = slice;
+          continue;
+        }
+        for (let i = 0; i < slice.length; i++) {
+          const item = slice[i] as WorkItem;
+          if (item.fate !== Fate.quarantined) {
+            item.entry = undefined;
+            item.record = undefined;
+          }
+          items.push(item);
+        }
+      }
+      for (const warning of decoder.warnings()) scope.logger.warn(warning);
       if (!buffers.isEmpty) await this.#commit(items, buffers, scope, awsRequestId);
       if (idempotency !== undefined || items.some((item) => item.fate === Fate.quarantined)) {
         await this.#finish(items, scope, context);
@@ -354,7 +430,25 @@ export class BatchEngine {
     }
   }
 
-  /** Phase 1 (pure): route and validate every record; find the ones that must fail the batch. */
+  /**
+   * Phase 0: a record without a sequence number cannot be reported in `batchItemFailures`, so its batch
+   * fails as a whole before any record of it runs (Lambda then retries the batch as it does an error).
+   */
+  #failIfUnattributable(decoder: EventDecoder, scope: InvocationScope): void {
+    const entry = decoder.firstWithoutSequenceNumber();
+    if (entry === undefined || entry.ok) return;
+    const failure = entry.failure;
+    scope.logger.error(
+      { eventID: failure.eventID, index: failure.index, err: failure.error },
+      'record without a sequence number: failing the whole batch',
+    );
+    throw new UnattributableFailureError(
+      `record ${failure.index} (eventID ${failure.eventID}) has no sequence number; the whole batch fails`,
+      { cause: failure.error },
+    );
+  }
+
+  /** Phase 1 (pure): route and validate a slice's records. */
   #prepare(entries: readonly DecodedEntry[], scope: InvocationScope): WorkItem[] {
     const { stream } = this.#options;
     const unmatched = stream.unmatched ?? ENGINE_FIELDS.unmatched.default;
@@ -366,23 +460,19 @@ export class BatchEngine {
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i]!;
       if (!entry.ok) {
+        // Every failure has a sequence number here (#failIfUnattributable).
         const failure = entry.failure;
-        if (failure.sequenceNumber === undefined || failure.sequenceNumber === '') {
-          scope.logger.error(
-            { eventID: failure.eventID, index: failure.index, err: failure.error },
-            'record without a sequence number: failing the whole batch',
-          );
-          throw new UnattributableFailureError(
-            `record ${failure.index} (eventID ${failure.eventID}) has no sequence number; the whole batch fails`,
-            { cause: failure.error },
-          );
-        }
         items[i] = {
           entry,
           record: undefined,
+          index: failure.index,
+          source: failure.source,
           shardId: failure.shardId,
           sequenceNumber: failure.sequenceNumber,
+          subSequenceNumber: undefined,
           orderingKey: failure.partitionKey ?? `\u0000index:${failure.index}`,
+          partitionKey: failure.partitionKey,
+          arrivalMs: undefined,
           processor: undefined,
           payload: undefined,
           idempotencyKey: undefined,
@@ -398,9 +488,14 @@ export class BatchEngine {
       const item: WorkItem = {
         entry,
         record,
+        index: record.index,
+        source: record.source,
         shardId: record.shardId,
         sequenceNumber: record.sequenceNumber,
+        subSequenceNumber: record.source === 'kinesis' ? record.subSequenceNumber : undefined,
         orderingKey: record.partitionKey,
+        partitionKey: record.partitionKey,
+        arrivalMs: record.approximateArrivalMs,
         processor: undefined,
         payload: undefined,
         idempotencyKey: undefined,
@@ -458,39 +553,39 @@ export class BatchEngine {
       // Quarantine once: a poison record redelivered after a later failure is not quarantined again.
       for (const item of items) {
         if (item.permanent === undefined || item.idempotencyKey !== undefined) continue;
-        item.idempotencyKey = namespacedKey(QUARANTINE_NAMESPACE, identityOf(item.entry));
+        item.idempotencyKey = namespacedKey(QUARANTINE_NAMESPACE, identityOf(item.entry!));
       }
     }
     return items;
   }
 
-  /** Phase 2: claim every idempotency key of the batch in as few round trips as the store allows. */
-  async #claim(items: WorkItem[], guard: DeadlineGuard): Promise<Map<string, ClaimState> | undefined> {
+  /**
+   * Phase 2: claim the slice's idempotency keys not claimed by an earlier slice, in as few round trips as
+   * the store allows, into the batch's `claims`. When the store fails, the slice's records with a key not
+   * claimed yet fail (transient).
+   */
+  async #claim(items: WorkItem[], guard: DeadlineGuard, claims: Map<string, ClaimState>): Promise<void> {
     const store = this.#options.idempotency;
-    const keys = items.filter((i) => i.idempotencyKey !== undefined).map((i) => i.idempotencyKey!);
-    if (keys.length === 0 || store === undefined) return undefined;
+    const keys = new Set<string>();
+    for (const item of items) {
+      const key = item.idempotencyKey;
+      if (key !== undefined && !claims.has(key)) keys.add(key);
+    }
+    if (keys.size === 0 || store === undefined) return;
     const remaining = guard.remainingMs();
     const lockMs = Number.isFinite(remaining) ? Math.max(1000, remaining) : DEFAULT_LOCK_MS;
     try {
-      return await store.begin([...new Set(keys)], lockMs);
+      for (const [key, state] of await store.begin([...keys], lockMs)) claims.set(key, state);
     } catch (error) {
-      for (const item of items) if (item.idempotencyKey !== undefined) item.transient ??= toError(error);
-      return undefined;
+      for (const item of items)
+        if (item.idempotencyKey !== undefined && keys.has(item.idempotencyKey)) item.transient ??= toError(error);
     }
   }
 
-  /** Phase 3: run the records, ordered per key, keys concurrently up to the stream's limit. */
-  async #execute(
-    items: WorkItem[],
-    claims: ReadonlyMap<string, ClaimState> | undefined,
-    scope: InvocationScope,
-    windows: WindowState | undefined,
-  ): Promise<void> {
+  /** Phase 3: run a slice's records, ordered per key, keys concurrently up to the stream's limit. */
+  async #execute(items: WorkItem[], execution: Execution): Promise<void> {
     const { stream } = this.#options;
-    // Windowed aggregation needs one order for the shard so that the returned state matches the checkpoint.
-    const ordering = windows !== undefined ? 'shard' : (stream.ordering ?? ENGINE_FIELDS.ordering.default);
-    const execution: Execution = { claims, scope, windows, startedKeys: new Set<string>() };
-
+    const { ordering } = execution;
     if (items.length === 0) return;
     if (ordering === 'shard') {
       for (let i = 1; i < items.length; i++) (items[i - 1] as WorkItem).next = items[i];
@@ -520,8 +615,7 @@ export class BatchEngine {
     const first = items[0];
     const failed = await buffers.commitAll({
       stream: this.#options.streamName,
-      shardId:
-        first === undefined ? undefined : first.entry.ok ? first.entry.record.shardId : first.entry.failure.shardId,
+      shardId: first?.shardId,
       awsRequestId,
       firstSequenceNumber: first?.sequenceNumber,
     });
@@ -606,7 +700,7 @@ export class BatchEngine {
     const redact = this.#redactEntry;
     const entries = items.map((item) => {
       const entry = toQuarantineEntry({
-        record: item.entry.ok ? item.entry.record : item.entry.failure,
+        record: subjectOf(item),
         error: item.error,
         processor: item.processor?.name,
         context: quarantineContext,
@@ -642,7 +736,7 @@ export class BatchEngine {
   }
 
   #bindings(item: WorkItem): Record<string, unknown> {
-    return recordBindings(item.entry.ok ? item.entry.record : item.entry.failure, this.#redactor);
+    return recordBindings(subjectOf(item), this.#redactor);
   }
 
   /** Phase 5: the response — the lowest retry-fate sequence number per shard. */
@@ -667,8 +761,7 @@ export class BatchEngine {
       for (let i = 0; i < outcomes.length; i++) {
         const outcome = outcomes[i] as RecordOutcome;
         if (outcome.fate !== Fate.failed) continue;
-        const entry = (items[i] as WorkItem).entry;
-        const source = entry.ok ? entry.record.source : entry.failure.source;
+        const source = (items[i] as WorkItem).source;
         scope.logger.warn(
           {
             shardId: outcome.shardId,
@@ -692,7 +785,7 @@ export class BatchEngine {
     const durationMs = performance.now() - started;
     let oldest = Number.POSITIVE_INFINITY;
     for (let i = 0; i < items.length; i++) {
-      const arrival = (items[i] as WorkItem).record?.approximateArrivalMs;
+      const arrival = (items[i] as WorkItem).arrivalMs;
       if (arrival !== undefined && arrival < oldest) oldest = arrival;
     }
     const iteratorAgeMs = Number.isFinite(oldest) ? Math.max(0, Date.now() - oldest) : 0;

@@ -1,7 +1,7 @@
 import { ConfigError, UnsupportedEventError } from '../errors.js';
 import { asObject, DecodeContext } from './decode-context.js';
-import { decodeDynamoDBRecord } from './dynamodb-record.js';
-import { decodeKinesisRecord } from './kinesis-record.js';
+import { decodeDynamoDBRecord, hasDynamoDBSequenceNumber } from './dynamodb-record.js';
+import { decodeKinesisRecord, hasKinesisSequenceNumber } from './kinesis-record.js';
 import type { DecodedEntry, StreamSourceType } from './stream-record.js';
 
 /** Options of {@link decodeEvent}. */
@@ -87,6 +87,76 @@ export function detectSource(event: unknown): StreamSourceType {
   return source;
 }
 
+type RecordDecoder = (raw: unknown, index: number, context: DecodeContext, out: DecodedEntry[]) => void;
+
+/**
+ * A Lambda Kinesis or DynamoDB Streams event, decoded a range of records at a time: what lets the batch
+ * engine decode, run and let go of a large batch in slices. The constructor checks the event itself
+ * (throwing as {@link decodeEvent} does); the records are decoded only when {@link decodeRange} asks for
+ * them, each exactly as {@link decodeEvent} decodes it (the per-event state, such as the kept-data budget
+ * and the sample-event warning, spans all ranges).
+ *
+ * @example
+ * ```ts
+ * const decoder = new EventDecoder(event, { maxRecordBytes: 1_048_576 });
+ * const entries: DecodedEntry[] = [];
+ * for (let start = 0; start < decoder.length; start += 1000) {
+ *   entries.length = 0;
+ *   decoder.decodeRange(start, start + 1000, entries);
+ * }
+ * ```
+ */
+export class EventDecoder {
+  /** `undefined` only when the event has no records at all. */
+  readonly source: StreamSourceType | undefined;
+  /** How many raw records the event has (a KPL aggregate is one). */
+  readonly length: number;
+  readonly #records: readonly unknown[];
+  readonly #context: DecodeContext;
+  readonly #decodeRecord: RecordDecoder;
+
+  constructor(event: unknown, options?: DecodeOptions) {
+    const maxRecordBytes = options?.maxRecordBytes ?? Number.POSITIVE_INFINITY;
+    if (typeof maxRecordBytes !== 'number' || Number.isNaN(maxRecordBytes) || maxRecordBytes <= 0) {
+      throw new ConfigError('maxRecordBytes', `must be a positive number, got ${describe(maxRecordBytes)}`);
+    }
+    const records = recordsOf(event);
+    this.source = sourceOfRecords(records);
+    this.#records = this.source === undefined ? [] : records;
+    this.length = this.#records.length;
+    const eventShardId = asObject(event)?.shardId;
+    this.#context = new DecodeContext(maxRecordBytes, typeof eventShardId === 'string' ? eventShardId : undefined);
+    this.#decodeRecord = this.source === 'kinesis' ? decodeKinesisRecord : decodeDynamoDBRecord;
+  }
+
+  /** Decodes raw records `start` (inclusive) to `end` (exclusive, clamped to the event) onto `out`, in order. */
+  decodeRange(start: number, end: number, out: DecodedEntry[]): void {
+    const stop = Math.min(end, this.length);
+    for (let index = start; index < stop; index++) this.#decodeRecord(this.#records[index], index, this.#context, out);
+  }
+
+  /**
+   * The first record without a sequence number, decoded (its `{ ok: false }` entry), or `undefined` when
+   * every record has one. Such a record cannot be reported in `batchItemFailures`: its batch fails as a
+   * whole, which must be known before any record of it runs. Reads one field per record; decodes nothing else.
+   */
+  firstWithoutSequenceNumber(): DecodedEntry | undefined {
+    const has = this.source === 'kinesis' ? hasKinesisSequenceNumber : hasDynamoDBSequenceNumber;
+    for (let index = 0; index < this.length; index++) {
+      if (has(this.#records[index])) continue;
+      const out: DecodedEntry[] = [];
+      this.#decodeRecord(this.#records[index], index, this.#context, out);
+      return out[0];
+    }
+    return undefined;
+  }
+
+  /** The sample-event warning (at most one line) for the records decoded so far; empty for AWS-delivered events. */
+  warnings(): readonly string[] {
+    return this.#context.warnings();
+  }
+}
+
 /**
  * Decodes every record of a Lambda Kinesis or DynamoDB Streams event once, in event order.
  *
@@ -108,20 +178,8 @@ export function detectSource(event: unknown): StreamSourceType {
  * ```
  */
 export function decodeEvent(event: unknown, options?: DecodeOptions): DecodedEvent {
-  const maxRecordBytes = options?.maxRecordBytes ?? Number.POSITIVE_INFINITY;
-  if (typeof maxRecordBytes !== 'number' || Number.isNaN(maxRecordBytes) || maxRecordBytes <= 0) {
-    throw new ConfigError('maxRecordBytes', `must be a positive number, got ${describe(maxRecordBytes)}`);
-  }
-  const records = recordsOf(event);
-  const source = sourceOfRecords(records);
+  const decoder = new EventDecoder(event, options);
   const entries: DecodedEntry[] = [];
-  if (source === undefined) return { source, entries, warnings: [] };
-
-  const eventShardId = asObject(event)?.shardId;
-  const context = new DecodeContext(maxRecordBytes, typeof eventShardId === 'string' ? eventShardId : undefined);
-  const decodeRecord = source === 'kinesis' ? decodeKinesisRecord : decodeDynamoDBRecord;
-  for (let index = 0; index < records.length; index++) {
-    decodeRecord(records[index], index, context, entries);
-  }
-  return { source, entries, warnings: context.warnings() };
+  decoder.decodeRange(0, decoder.length, entries);
+  return { source: decoder.source, entries, warnings: decoder.warnings() };
 }

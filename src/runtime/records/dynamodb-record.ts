@@ -183,6 +183,24 @@ export class DecodedDynamoDBRecord implements DynamoDBRecord {
   }
 }
 
+/** The sequence number of a raw record's `dynamodb` object, `undefined` when missing or empty. */
+function dynamodbSequenceNumber(change: Record<string, unknown> | undefined): string | undefined {
+  return stringField(change, 'SequenceNumber');
+}
+
+/**
+ * Whether a raw DynamoDB Streams record has a sequence number, as {@link decodeDynamoDBRecord} reads it: a
+ * record without one cannot be reported in `batchItemFailures`, so it fails its whole batch.
+ *
+ * @example
+ * ```ts
+ * hasDynamoDBSequenceNumber(event.Records[0]); // true for every record AWS delivers
+ * ```
+ */
+export function hasDynamoDBSequenceNumber(raw: unknown): boolean {
+  return dynamodbSequenceNumber(asObject(asObject(raw)?.dynamodb)) !== undefined;
+}
+
 /**
  * Decodes one Lambda DynamoDB Streams record into `out`: Keys and NewImage unmarshalled (OldImage too when
  * there is no NewImage; otherwise on first read, see {@link DecodedDynamoDBRecord}), `partitionKey` =
@@ -201,7 +219,7 @@ export function decodeDynamoDBRecord(raw: unknown, index: number, context: Decod
   const change = asObject(record?.dynamodb);
   const eventID = stringField(record, 'eventID');
   const eventSourceARN = stringField(record, 'eventSourceARN');
-  const sequenceNumber = stringField(change, 'SequenceNumber');
+  const sequenceNumber = dynamodbSequenceNumber(change);
   const tableName = eventSourceARN === undefined ? undefined : context.tableName(eventSourceARN);
   const shardId = context.eventShardId;
   const identity = { eventID, sequenceNumber };

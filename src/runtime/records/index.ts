@@ -10,7 +10,7 @@
 export { streamNameFromArn, tableNameFromArn } from './arn.js';
 export { decodeBase64Strict, decodedBase64Length } from './base64.js';
 export { canonicalKey } from './canonical-key.js';
-export { type DecodedEvent, type DecodeOptions, decodeEvent, detectSource } from './decode-event.js';
+export { type DecodedEvent, type DecodeOptions, decodeEvent, detectSource, EventDecoder } from './decode-event.js';
 export { unmarshallImage } from './dynamodb-image.js';
 export {
   type DynamoDBImageName,

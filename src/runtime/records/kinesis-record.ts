@@ -205,6 +205,24 @@ function shapeProblem(
   return undefined;
 }
 
+/** The sequence number of a raw record's `kinesis` object, `undefined` when missing or empty. */
+function kinesisSequenceNumber(payload: Record<string, unknown> | undefined): string | undefined {
+  return stringField(payload, 'sequenceNumber');
+}
+
+/**
+ * Whether a raw Kinesis record has a sequence number, as {@link decodeKinesisRecord} reads it: a record
+ * without one cannot be reported in `batchItemFailures`, so it fails its whole batch.
+ *
+ * @example
+ * ```ts
+ * hasKinesisSequenceNumber(event.Records[0]); // true for every record AWS delivers
+ * ```
+ */
+export function hasKinesisSequenceNumber(raw: unknown): boolean {
+  return kinesisSequenceNumber(asObject(asObject(raw)?.kinesis)) !== undefined;
+}
+
 /**
  * Decodes one Lambda Kinesis record into `out`: one entry, or one per user record of a KPL aggregate
  * (sharing the parent `sequenceNumber`, with `subSequenceNumber` 0..n-1). A record that cannot be decoded
@@ -221,7 +239,7 @@ export function decodeKinesisRecord(raw: unknown, index: number, context: Decode
   const payload = asObject(record?.kinesis);
   const eventID = stringField(record, 'eventID');
   const eventSourceARN = stringField(record, 'eventSourceARN');
-  const sequenceNumber = stringField(payload, 'sequenceNumber');
+  const sequenceNumber = kinesisSequenceNumber(payload);
   const partitionKey = stringField(payload, 'partitionKey');
   const separator = eventID === undefined ? -1 : eventID.lastIndexOf(':');
   const shardId = separator > 0 ? eventID?.slice(0, separator) : undefined;
