@@ -96,7 +96,7 @@ type BatchDoneLine = {
 /** One record's journey through a batch. Mutable only inside the engine. */
 interface WorkItem {
   /**
-   * The decoded record or its failure. Let go of once the record's slice has run (see {@link SLICE_RECORDS}),
+   * The decoded record or its failure. Let go of once the record's slice has run (see {@link WHOLE_BATCH_RECORDS}),
    * unless the record is quarantined (the quarantine entry is built from it); what the later phases read
    * is copied into the fields below.
    */
@@ -134,20 +134,30 @@ const DEFAULT_DEADLINE_MARGIN_MS = ENGINE_FIELDS.deadlineMarginMs.default;
 const DEFAULT_MAX_RECORD_BYTES = ENGINE_FIELDS.maxRecordBytes.default;
 const DEFAULT_LOCK_MS = 15 * 60 * 1000;
 /**
- * Raw records decoded, routed and run together. A larger batch runs slice after slice, in event order
- * (per-key order and a stopped key carry over from one slice to the next; the checkpoint is computed over
- * the whole batch), and lets go of each slice's decoded records once it has run. Unsliced, every decoded
- * record and image lived until the batch ended, and at 10 000 records that retention was most of the
- * engine's time (DynamoDB, 1 KB items: 28 % of the profile in garbage collection).
+ * A batch of at most this many raw records is decoded, routed and run whole; a larger one slice after slice
+ * ({@link SLICE_RECORDS}), in event order: per-key order and a stopped key carry over from one slice to the
+ * next, and the checkpoint is computed over the whole batch. Each slice's decoded records are let go of once
+ * it has run. Whole, every decoded record and image of a large batch lived until it ended, and that
+ * retention was most of the engine's time (DynamoDB, 1 KB items, batch 10 000: 28 % of the profile in
+ * garbage collection).
  *
- * Measured with the micro suite (Node 20.20, 2 cores, 5 interleaved rounds, medians, ratio to the hand loop
- * at 10 000 records): unsliced, DynamoDB 0.53× and Kinesis 0.80×; slices of 1 000, DynamoDB 0.75×; 500,
- * 0.76×; 250, 0.83× and Kinesis 0.92×; 125, 0.87× but batch 1 000 down to 0.92× from 1.14×. A slice is a
- * barrier for concurrency (the next starts when the last group of this one ends): with a processor that
- * awaits 1–4 ms per record, 16 workers and 100 keys, 4 000 records took 723–745 ms in slices of 250 against
- * 725–765 ms unsliced.
+ * Measured with the micro suite (Node 20.20, 2 cores, 5–7 interleaved rounds, medians of the ratio to the
+ * hand loop; single runs move by ±0.1×): DynamoDB at 10 000, whole 0.53×, slices of 1000 0.75×, 250
+ * 0.76–0.83×, 125 0.83–0.87×, 100 0.89×, 64 0.89×; at 3000, whole 0.69×, slices of 100 0.91×; at 1000, whole
+ * 0.95–1.04×, slices of 100 0.83–0.90× (so a batch this size stays whole). Kinesis at 10 000: whole 0.80×,
+ * slices of 100 0.98×.
  */
-export const SLICE_RECORDS = 250;
+export const WHOLE_BATCH_RECORDS = 1000;
+
+/**
+ * Raw records per slice of a batch over {@link WHOLE_BATCH_RECORDS}. 100 is also what one call of the
+ * DynamoDB idempotency store's claim takes (`BatchGetItem` and `TransactWriteItems` take 100 items a call),
+ * so slices make no more calls than the whole batch did, but one slice after the other where the whole
+ * batch's chunks went 4 at a time. A slice is a barrier for concurrency (the next starts when
+ * the last key of this one is done): with a processor that awaits 1–4 ms per record, 16 workers and 100
+ * keys, 4000 records took 765–799 ms in slices of 100, 751–781 ms whole, 817–866 ms in slices of 64.
+ */
+export const SLICE_RECORDS = 100;
 /** The ordering group of every record under `ordering: 'shard'` (a stopped shard stays stopped across slices). */
 const SHARD_GROUP = '\u0000shard';
 /** `WorkItem.payload` of a record whose validation waits for its execution. */
@@ -329,7 +339,7 @@ class EngineResult implements BatchResult {
 /**
  * The stream-correct batch engine: decode → route → validate → execute (ordered per key, bounded
  * concurrency, idempotent, deadline-guarded) → quarantine → report the checkpoint. A batch of more than
- * {@link SLICE_RECORDS} records is decoded, routed and executed slice after slice, as one batch.
+ * {@link WHOLE_BATCH_RECORDS} records is decoded, routed and executed slice after slice, as one batch.
  * One instance per stream function, built once and reused across invocations.
  *
  * @example
@@ -385,12 +395,13 @@ export class BatchEngine {
         ordering: windows !== undefined ? 'shard' : (stream.ordering ?? ENGINE_FIELDS.ordering.default),
         stoppedGroups: new Set<string>(),
       };
-      const sliced = decoder.length > SLICE_RECORDS;
+      const sliced = decoder.length > WHOLE_BATCH_RECORDS;
+      const sliceRecords = sliced ? SLICE_RECORDS : decoder.length;
       let items: WorkItem[] = [];
       const entries: DecodedEntry[] = [];
-      for (let start = 0; start < decoder.length; start += SLICE_RECORDS) {
+      for (let start = 0; start < decoder.length; start += sliceRecords) {
         entries.length = 0;
-        decoder.decodeRange(start, start + SLICE_RECORDS, entries);
+        decoder.decodeRange(start, start + sliceRecords, entries);
         const slice = this.#prepare(entries, scope);
         // Phases with nothing to do are skipped rather than awaited: each await is a few microtask turns.
         if (execution.claims !== undefined) await this.#claim(slice, guard, execution.claims);

@@ -7,16 +7,17 @@ import { defineConfig } from '../../../src/runtime/config/define-config.js';
 import { defineProcessor } from '../../../src/runtime/config/processor.js';
 import { PermanentError, UnattributableFailureError } from '../../../src/runtime/errors.js';
 import { createHandler } from '../../../src/runtime/handler.js';
-import { SLICE_RECORDS } from '../../../src/runtime/processing/batch-engine.js';
+import { SLICE_RECORDS, WHOLE_BATCH_RECORDS } from '../../../src/runtime/processing/batch-engine.js';
 import { Fate } from '../../../src/runtime/processing/fates.js';
 import type { ClaimState } from '../../../src/runtime/processing/idempotency/idempotency-store.js';
 import { InMemoryIdempotencyStore } from '../../../src/runtime/processing/idempotency/index.js';
 import { compareSequenceNumbers } from '../../../src/runtime/processing/sequence-number.js';
 import { Click, clickConfig, dynamodbEvent, kinesisEvent, MemorySink, seq, silentLogger } from './engine-fixtures.js';
 
-// A batch of more than SLICE_RECORDS records is decoded, routed and run slice after slice. These tests
-// use batches of two to three slices and check that the batch still behaves as one: per-key order, a key
-// stopped in one slice stays stopped in the next, one checkpoint for the whole batch, claims, quarantine.
+// A batch of more than WHOLE_BATCH_RECORDS records is decoded, routed and run in slices of SLICE_RECORDS.
+// These tests use such batches and check that the batch still behaves as one: per-key order, a key stopped
+// in one slice stays stopped in the next, one checkpoint for the whole batch, claims, quarantine.
+const WHOLE = WHOLE_BATCH_RECORDS;
 
 const handlerFor = (config: Parameters<typeof createHandler>[0], sink = new MemorySink(), stream = 'clicks') =>
   createHandler(config, stream, { logger: silentLogger, quarantine: sink, metrics: false });
@@ -35,8 +36,8 @@ function callsPerKey(calls: readonly { userId: string; n: number }[]): Map<strin
 describe('BatchEngine: batches larger than one slice', () => {
   it('keeps a key stopped in the slices after the one where it failed, runs the other keys, and checkpoints at the failure', async () => {
     // Arrange
-    const count = SLICE_RECORDS * 2 + 17;
-    const failing = SLICE_RECORDS - 3; // key k7 (failing % 10), in the first slice
+    const count = WHOLE + 17;
+    const failing = SLICE_RECORDS - 3; // in the first slice
     const { config, calls } = clickConfig((p) => {
       if (p.n === failing) throw new Error('downstream unavailable');
     });
@@ -61,7 +62,7 @@ describe('BatchEngine: batches larger than one slice', () => {
 
   it('runs each key in event order across slice boundaries, even when the record before a boundary is slow', async () => {
     // Arrange
-    const count = SLICE_RECORDS * 3;
+    const count = WHOLE + SLICE_RECORDS * 3;
     const { config, calls } = clickConfig(
       async (p) => {
         // The last records of each slice yield to the event loop many times before they finish.
@@ -76,15 +77,16 @@ describe('BatchEngine: batches larger than one slice', () => {
 
     // Assert
     expect(result.counts.processed).toBe(count);
-    for (const [key, ns] of callsPerKey(calls)) {
-      expect(ns, key).toEqual([...ns].sort((a, b) => a - b));
-      expect(ns.length, key).toBe(count / 3);
+    const perKey = callsPerKey(calls);
+    expect(perKey.size).toBe(3);
+    for (const [key, ns] of perKey) {
+      expect(ns, key).toEqual(Array.from({ length: count }, (_, n) => n).filter((n) => `k${n % 3}` === key));
     }
   });
 
   it("under ordering: 'shard', blocks every later record of every slice after a failure", async () => {
     // Arrange
-    const count = SLICE_RECORDS * 2 + 5;
+    const count = WHOLE + 5;
     const failing = 11;
     const { config, calls } = clickConfig(
       (p) => {
@@ -104,7 +106,7 @@ describe('BatchEngine: batches larger than one slice', () => {
 
   it('defers the records of later slices once the deadline is near, and checkpoints at the first of them', async () => {
     // Arrange
-    const count = SLICE_RECORDS * 2 + 1;
+    const count = WHOLE + 1;
     let ran = 0;
     const { config } = clickConfig(
       () => {
@@ -130,9 +132,9 @@ describe('BatchEngine: batches larger than one slice', () => {
 
   it('quarantines poison from any slice, each entry with its own record', async () => {
     // Arrange
-    const count = SLICE_RECORDS * 2 + 9;
+    const count = WHOLE + 9;
     const poison = 4;
-    const undecodable = SLICE_RECORDS * 2 + 3;
+    const undecodable = WHOLE + 3;
     const { config } = clickConfig((p) => {
       if (p.n === poison) throw new PermanentError('poison');
     });
@@ -159,27 +161,27 @@ describe('BatchEngine: batches larger than one slice', () => {
     const { config } = clickConfig(() => {
       ran++;
     });
-    const event = clicks(SLICE_RECORDS * 2 + 1, 10);
-    event.Records[SLICE_RECORDS * 2]!.kinesis.sequenceNumber = '';
+    const event = clicks(WHOLE + 1, 10);
+    event.Records[WHOLE]!.kinesis.sequenceNumber = '';
 
     // Act
     const run = handlerFor(config).run(event);
 
     // Assert
     await expect(run).rejects.toBeInstanceOf(UnattributableFailureError);
-    await expect(run).rejects.toThrow(`record ${SLICE_RECORDS * 2} `);
+    await expect(run).rejects.toThrow(`record ${WHOLE} `);
     expect(ran).toBe(0);
   });
 
   it('claims each idempotency key once, and runs a key seen in an earlier slice as a duplicate', async () => {
     // Arrange
-    const count = SLICE_RECORDS * 2 + 10;
+    const count = WHOLE + 10;
     let effects = 0;
     const processor = defineProcessor({
       name: 'clicks',
       schema: Click,
-      // Records n and n + 2·SLICE_RECORDS carry the same business key.
-      idempotency: { key: (p) => `click-${p.n % (SLICE_RECORDS * 2)}` },
+      // Records n and n + WHOLE carry the same business key.
+      idempotency: { key: (p) => `click-${p.n % WHOLE}` },
       process() {
         effects++;
       },
@@ -195,10 +197,10 @@ describe('BatchEngine: batches larger than one slice', () => {
         },
       },
     });
-    const claimed: string[] = [];
+    const claims: string[][] = [];
     const store = new (class extends InMemoryIdempotencyStore {
       override begin(keys: readonly string[], lockMs: number): Promise<Map<string, ClaimState>> {
-        claimed.push(...keys);
+        claims.push([...keys]);
         return super.begin(keys, lockMs);
       }
     })();
@@ -206,19 +208,52 @@ describe('BatchEngine: batches larger than one slice', () => {
 
     // Act
     const result = await handler.run(clicks(count, 10));
+    const claimed = claims.flat();
 
     // Assert
-    expect(effects).toBe(SLICE_RECORDS * 2);
-    expect(result.counts).toMatchObject({ processed: SLICE_RECORDS * 2, duplicate: 10 });
-    expect(result.outcomes.slice(SLICE_RECORDS * 2).every((o) => o.fate === Fate.duplicate)).toBe(true);
-    expect(claimed.length).toBe(SLICE_RECORDS * 2);
+    expect(effects).toBe(WHOLE);
+    expect(result.counts).toMatchObject({ processed: WHOLE, duplicate: 10 });
+    expect(result.outcomes.slice(WHOLE).every((o) => o.fate === Fate.duplicate)).toBe(true);
+    expect(claims.length).toBe(WHOLE / SLICE_RECORDS); // one claim per slice; the last slice's keys were all claimed
+    expect(claimed.length).toBe(WHOLE);
     expect(new Set(claimed).size).toBe(claimed.length);
     expect(result.response.batchItemFailures).toEqual([]);
   });
 
+  it(`runs a batch of ${WHOLE_BATCH_RECORDS} records whole: one claim for all its keys`, async () => {
+    // Arrange
+    const processor = defineProcessor({ name: 'clicks', schema: Click, idempotency: true, process() {} });
+    const config = defineConfig({
+      service: 'test-service',
+      streams: {
+        clicks: {
+          source: { type: 'kinesis', stream: 'clicks' },
+          startingPosition: 'LATEST',
+          idempotency: { table: 'idempotency' },
+          routes: [{ processor }],
+        },
+      },
+    });
+    let calls = 0;
+    const store = new (class extends InMemoryIdempotencyStore {
+      override begin(keys: readonly string[], lockMs: number): Promise<Map<string, ClaimState>> {
+        calls++;
+        return super.begin(keys, lockMs);
+      }
+    })();
+    const handler = createHandler(config, 'clicks', { logger: silentLogger, idempotency: store, metrics: false });
+
+    // Act
+    const result = await handler.run(clicks(WHOLE, 10));
+
+    // Assert
+    expect(calls).toBe(1);
+    expect(result.counts.processed).toBe(WHOLE);
+  });
+
   it('processes a DynamoDB batch of several slices with every outcome in event order', async () => {
     // Arrange
-    const count = SLICE_RECORDS * 2 + 3;
+    const count = WHOLE + 3;
     const Order = z.object({ orderId: z.string() });
     const seen: string[] = [];
     const processor = defineProcessor({
@@ -257,7 +292,7 @@ describe('BatchEngine: batches larger than one slice', () => {
   it('for any failures over a batch of several slices: the fates of one unsliced batch, per key', async () => {
     type Behaviour = 'transient' | 'permanent';
     const planArbitrary = fc.record({
-      count: fc.integer({ min: SLICE_RECORDS + 1, max: SLICE_RECORDS * 3 }),
+      count: fc.integer({ min: WHOLE + 1, max: WHOLE + SLICE_RECORDS * 3 }),
       keys: fc.integer({ min: 1, max: 12 }),
       concurrency: fc.integer({ min: 1, max: 16 }),
       failures: fc.array(fc.record({ at: fc.nat(), behaviour: fc.constantFrom<Behaviour>('transient', 'permanent') }), {
@@ -317,7 +352,7 @@ describe('BatchEngine: batches larger than one slice', () => {
 
     // Assert
     expect(stated.length).toBeGreaterThan(0);
-    expect(new Set(stated)).toEqual(new Set([SLICE_RECORDS]));
+    expect(new Set(stated)).toEqual(new Set([WHOLE_BATCH_RECORDS]));
     expect(semantics).toContain(`**slices** of ${SLICE_RECORDS} Lambda records`);
   });
 });
