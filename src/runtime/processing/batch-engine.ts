@@ -142,10 +142,10 @@ const DEFAULT_LOCK_MS = 15 * 60 * 1000;
  * garbage collection).
  *
  * Measured with the micro suite (Node 20.20, 2 cores, 5–7 interleaved rounds, medians of the ratio to the
- * hand loop; single runs move by ±0.1×): DynamoDB at 10 000, whole 0.53×, slices of 1000 0.75×, 250
- * 0.76–0.83×, 125 0.83–0.87×, 100 0.89×, 64 0.89×; at 3000, whole 0.69×, slices of 100 0.91×; at 1000, whole
- * 0.95–1.04×, slices of 100 0.83–0.90× (so a batch this size stays whole). Kinesis at 10 000: whole 0.80×,
- * slices of 100 0.98×.
+ * hand loop; single runs move by ±0.1×): DynamoDB at 10 000, whole 0.53×, slices of 1000 0.75×, 500
+ * 0.76×, 250 0.80–0.83×, 125 0.83–0.87×, 100 0.89×, 64 0.89×; at 3000, whole 0.69×, slices of 100
+ * 0.91×; at 1000, whole 0.95–1.04×, slices of 100 0.83–0.90× (so a batch this size stays whole).
+ * Kinesis at 10 000: whole 0.80×, slices of 100 0.98×. The tables: docs/benchmarks.md.
  */
 export const WHOLE_BATCH_RECORDS = 1000;
 
