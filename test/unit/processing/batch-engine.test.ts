@@ -20,6 +20,7 @@ import {
   Click,
   clickConfig,
   dynamodbEvent,
+  idempotentClicksConfig,
   kinesisEvent,
   MemorySink,
   SHARD,
@@ -344,17 +345,7 @@ describe('BatchEngine: idempotency', () => {
         effects++;
       },
     });
-    const config = defineConfig({
-      service: 'test-service',
-      streams: {
-        clicks: {
-          source: { type: 'kinesis', stream: 'clicks' },
-          startingPosition: 'LATEST',
-          idempotency: { table: 'idempotency' },
-          routes: [{ processor }],
-        },
-      },
-    });
+    const config = idempotentClicksConfig(processor);
     return { config, effects: () => effects };
   };
 

@@ -3,7 +3,7 @@ import pino from 'pino';
 import { z } from 'zod';
 import { dynamodbLambdaRecord, kinesisLambdaRecord } from '../../../src/local/esm/lambda-event.js';
 import { defineConfig } from '../../../src/runtime/config/define-config.js';
-import { defineProcessor } from '../../../src/runtime/config/processor.js';
+import { type AnyProcessor, defineProcessor } from '../../../src/runtime/config/processor.js';
 import type { StreamConfig } from '../../../src/runtime/config/types.js';
 import type { QuarantineEntry, QuarantineSink } from '../../../src/runtime/processing/quarantine/index.js';
 
@@ -101,4 +101,19 @@ export function clickConfig(
     },
   });
   return { config, calls, processor };
+}
+
+/** A Kinesis `clicks` stream with an idempotency table, its one route to `processor`. */
+export function idempotentClicksConfig(processor: AnyProcessor) {
+  return defineConfig({
+    service: 'test-service',
+    streams: {
+      clicks: {
+        source: { type: 'kinesis', stream: 'clicks' },
+        startingPosition: 'LATEST',
+        idempotency: { table: 'idempotency' },
+        routes: [{ processor }],
+      },
+    },
+  });
 }

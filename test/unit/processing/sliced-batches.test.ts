@@ -12,7 +12,16 @@ import { Fate } from '../../../src/runtime/processing/fates.js';
 import type { ClaimState } from '../../../src/runtime/processing/idempotency/idempotency-store.js';
 import { InMemoryIdempotencyStore } from '../../../src/runtime/processing/idempotency/index.js';
 import { compareSequenceNumbers } from '../../../src/runtime/processing/sequence-number.js';
-import { Click, clickConfig, dynamodbEvent, kinesisEvent, MemorySink, seq, silentLogger } from './engine-fixtures.js';
+import {
+  Click,
+  clickConfig,
+  dynamodbEvent,
+  idempotentClicksConfig,
+  kinesisEvent,
+  MemorySink,
+  seq,
+  silentLogger,
+} from './engine-fixtures.js';
 
 // A batch of more than WHOLE_BATCH_RECORDS records is decoded, routed and run in slices of SLICE_RECORDS.
 // These tests use such batches and check that the batch still behaves as one: per-key order, a key stopped
@@ -35,17 +44,7 @@ function callsPerKey(calls: readonly { userId: string; n: number }[]): Map<strin
 
 /** A handler for the `clicks` stream with an in-memory idempotency store; `claims` holds the keys of each claim call. */
 function idempotentHandler(processor: AnyProcessor) {
-  const config = defineConfig({
-    service: 'test-service',
-    streams: {
-      clicks: {
-        source: { type: 'kinesis', stream: 'clicks' },
-        startingPosition: 'LATEST',
-        idempotency: { table: 'idempotency' },
-        routes: [{ processor }],
-      },
-    },
-  });
+  const config = idempotentClicksConfig(processor);
   const claims: string[][] = [];
   const store = new (class extends InMemoryIdempotencyStore {
     override begin(keys: readonly string[], lockMs: number): Promise<Map<string, ClaimState>> {
